@@ -1,0 +1,1 @@
+//! Thin safe shim over `libc` for the Linux socket error queue.

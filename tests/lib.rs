@@ -1,0 +1,1 @@
+//! Integration tests for errq: see the files under `tests/tests/`.
