@@ -202,6 +202,8 @@ static void setint(int fd, int level, int opt, int val, const char *what)
  * Wait up to timeout_ms for POLLERR, then read one error-queue entry.
  * Returns 1 when an entry was read, 0 on timeout / empty queue.
  */
+static size_t g_iov_len = PAYLOAD_MAX; /* iov_len offered to recvmsg */
+
 static int recv_err(int fd, struct result *r, size_t ctrl_buflen, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLERR };
@@ -220,9 +222,9 @@ static int recv_err(int fd, struct result *r, size_t ctrl_buflen, int timeout_ms
 	memset(r, 0, sizeof(*r));
 	memset(r->ctrl.buf, 0, sizeof(r->ctrl.buf));
 	r->ctrl_buflen = ctrl_buflen;
-	r->payload_buflen = PAYLOAD_MAX;
+	r->payload_buflen = g_iov_len;
 	iov.iov_base = r->payload;
-	iov.iov_len = PAYLOAD_MAX;
+	iov.iov_len = g_iov_len;
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_name = r->name;
 	msg.msg_namelen = sizeof(r->name);
@@ -486,6 +488,7 @@ static void write_fixture(const char *outdir, const char *desc, const struct res
 	fprintf(f, "msg_flags: 0x%x\n", (unsigned)r->flags);
 	fprintf(f, "control_buflen: %zu\n", r->ctrl_buflen);
 	fprintf(f, "controllen: %zu\n", r->controllen);
+	fprintf(f, "payload_buflen: %zu\n", r->payload_buflen);
 	fprintf(f, "namelen: %u\n", (unsigned)r->namelen);
 	fprintf(f, "name: ");
 	hex(f, r->name, r->namelen);
@@ -740,7 +743,7 @@ struct scen {
 
 /* --- UDP ICMP errors */
 
-enum { V_PLAIN, V_COMP, V_TTL, V_PTB, V_LOCAL, V_UNREACH, V_PROHIB, V_CTRUNC24, V_CTRUNC48, V_CTRUNC56 };
+enum { V_PLAIN, V_COMP, V_TTL, V_PTB, V_LOCAL, V_UNREACH, V_PROHIB, V_CTRUNC24, V_CTRUNC48, V_CTRUNC56, V_MSGTRUNC };
 
 static void sc_udp4(const struct scen *s, const char *outdir)
 {
@@ -752,6 +755,10 @@ static void sc_udp4(const struct scen *s, const char *outdir)
 	switch (s->variant) {
 	case V_PLAIN:
 		dst = sin4("127.0.0.1", closed_port(AF_INET));
+		break;
+	case V_MSGTRUNC:
+		dst = sin4("127.0.0.1", closed_port(AF_INET));
+		g_iov_len = 16;
 		break;
 	case V_COMP:
 		v4_companions(fd);
@@ -1083,13 +1090,14 @@ static void sc_tcp_stats(const struct scen *s, const char *outdir)
 
 /* --- RFC 4884: the socket side (namespace A) */
 
-enum { X_V4, X_V4_BADSUM, X_V6, X_V6_BADSUM };
+enum { X_V4, X_V4_BADSUM, X_V6, X_V6_BADSUM, X_V4_PADDED, X_V6_PADDED, X_V4_NOLEN };
 
 static void sc_rfc4884(const struct scen *s, const char *outdir)
 {
 	struct result r;
 	unsigned sport = (unsigned)atoi(param("sport")), dport = (unsigned)atoi(param("dport"));
-	int v6 = s->variant == X_V6 || s->variant == X_V6_BADSUM;
+	int v6 = s->variant == X_V6 || s->variant == X_V6_BADSUM || s->variant == X_V6_PADDED;
+	size_t plen = (size_t)atoi(param_or("probe_len", "200"));
 	int fd;
 
 	if (!v6) {
@@ -1100,7 +1108,7 @@ static void sc_rfc4884(const struct scen *s, const char *outdir)
 		CHECK(bind(fd, (struct sockaddr *)&src, sizeof(src)));
 		/* the probe goes to a blackhole route on R; R answers by hand (send-icmp4-ext) */
 		for (int i = 0; i < 10; i++) {
-			CHECK(sendto(fd, g_data, 200, 0, (struct sockaddr *)&dst, sizeof(dst)));
+			CHECK(sendto(fd, g_data, plen, 0, (struct sockaddr *)&dst, sizeof(dst)));
 			if (recv_err(fd, &r, 512, 1000))
 				goto got;
 		}
@@ -1111,7 +1119,7 @@ static void sc_rfc4884(const struct scen *s, const char *outdir)
 		setint(fd, SOL_IPV6, IPV6_RECVERR_RFC4884, 1, "IPV6_RECVERR_RFC4884");
 		CHECK(bind(fd, (struct sockaddr *)&src, sizeof(src)));
 		for (int i = 0; i < 10; i++) {
-			CHECK(sendto(fd, g_data, 200, 0, (struct sockaddr *)&dst, sizeof(dst)));
+			CHECK(sendto(fd, g_data, plen, 0, (struct sockaddr *)&dst, sizeof(dst)));
 			if (recv_err(fd, &r, 512, 1000))
 				goto got;
 		}
@@ -1198,19 +1206,21 @@ static void send_icmp_ext(int v6)
 	unsigned char pkt[1024], probe_pkt[512];
 	unsigned sport = (unsigned)atoi(param("sport")), dport = (unsigned)atoi(param("dport"));
 	int badsum = atoi(param_or("badsum", "0"));
+	int nolen = atoi(param_or("nolen", "0"));
+	size_t plen = (size_t)atoi(param_or("probe_len", "200"));
 	size_t hl, n, quote = 128;
 	int fd;
 
 	memset(pkt, 0, sizeof(pkt));
 	memset(probe_pkt, 0, sizeof(probe_pkt));
-	/* the probe as A sent it: IP header + UDP header + 200 bytes of g_data */
+	/* the probe as A sent it: IP header + UDP header + plen bytes of g_data */
 	if (!v6) {
 		struct iphdr ih;
 
 		memset(&ih, 0, sizeof(ih));
 		ih.version = 4;
 		ih.ihl = 5;
-		ih.tot_len = htons(20 + 8 + 200);
+		ih.tot_len = htons((uint16_t)(20 + 8 + plen));
 		ih.frag_off = htons(IP_DF);
 		ih.ttl = 63;
 		ih.protocol = IPPROTO_UDP;
@@ -1225,7 +1235,7 @@ static void send_icmp_ext(int v6)
 
 		memset(&ih, 0, sizeof(ih));
 		ih.ip6_flow = htonl(6u << 28);
-		ih.ip6_plen = htons(8 + 200);
+		ih.ip6_plen = htons((uint16_t)(8 + plen));
 		ih.ip6_nxt = IPPROTO_UDP;
 		ih.ip6_hlim = 63;
 		if (inet_pton(AF_INET6, param("a6"), &ih.ip6_src) != 1 ||
@@ -1236,16 +1246,23 @@ static void send_icmp_ext(int v6)
 	}
 	put16(probe_pkt + hl, sport);
 	put16(probe_pkt + hl + 2, dport);
-	put16(probe_pkt + hl + 4, 8 + 200);
-	memcpy(probe_pkt + hl + 8, g_data, 200);
+	put16(probe_pkt + hl + 4, (unsigned)(8 + plen));
+	if (plen > sizeof(probe_pkt) - hl - 8)
+		die("probe_len too large");
+	memcpy(probe_pkt + hl + 8, g_data, plen);
 
-	/* ICMP time exceeded, code 0, quoting the first 128 bytes, then the extension */
+	/*
+	 * ICMP time exceeded, code 0, quoting the first 128 bytes of the probe (a shorter
+	 * probe is zero-padded to 128: probe_pkt is zeroed), then the extension.  With
+	 * nolen=1 the RFC 4884 length field stays 0, as from a pre-RFC 4884 router that
+	 * puts its MPLS extension at the fixed offset 128.
+	 */
 	if (!v6) {
 		pkt[0] = 11;
-		pkt[5] = (unsigned char)(quote / 4); /* RFC 4884 length, 32-bit words */
+		pkt[5] = nolen ? 0 : (unsigned char)(quote / 4); /* RFC 4884 length, 32-bit words */
 	} else {
 		pkt[0] = 3;
-		pkt[4] = (unsigned char)(quote / 8); /* RFC 4884 length, 64-bit words */
+		pkt[4] = nolen ? 0 : (unsigned char)(quote / 8); /* RFC 4884 length, 64-bit words */
 	}
 	memcpy(pkt + 8, probe_pkt, quote);
 	n = 8 + quote;
@@ -1346,6 +1363,14 @@ static const struct scen scens[] = {
 	{ "udp6_rfc4884", "IPV6_RECVERR_RFC4884; hand-built ICMPv6 time exceeded from R quoting 128 bytes of a 248-byte probe, extension: MPLS label stack + interface information",
 	  sc_rfc4884, X_V6 },
 	{ "udp6_rfc4884_badsum", "as udp6_rfc4884 but the extension checksum is wrong", sc_rfc4884, X_V6_BADSUM },
+	{ "udp4_rfc4884_padded", "IP_RECVERR_RFC4884; hand-built ICMP time exceeded from R quoting a 60-byte probe zero-padded to 128 bytes, then the extension",
+	  sc_rfc4884, X_V4_PADDED },
+	{ "udp6_rfc4884_padded", "IPV6_RECVERR_RFC4884; hand-built ICMPv6 time exceeded from R quoting an 80-byte probe zero-padded to 128 bytes, then the extension",
+	  sc_rfc4884, X_V6_PADDED },
+	{ "udp4_rfc4884_nolen", "IP_RECVERR_RFC4884; hand-built ICMP time exceeded from R as a pre-RFC 4884 router sends it: length field 0, extension at offset 128",
+	  sc_rfc4884, X_V4_NOLEN },
+	{ "udp4_msg_trunc", "UDP to a closed port on 127.0.0.1 (32-byte payload), read with a 16-byte iovec: MSG_TRUNC",
+	  sc_udp4, V_MSGTRUNC },
 	{ "tcp4_tstamp_ack_stats", "TCP over lo, SO_TIMESTAMPING TX_SOFTWARE|SOFTWARE|OPT_ID|TX_ACK|OPT_STATS|OPT_TSONLY: the ACK entry",
 	  sc_tcp_stats, SCM_TSTAMP_ACK },
 	{ "tcp4_tstamp_snd_stats", "TCP over lo, SO_TIMESTAMPING TX_SOFTWARE|SOFTWARE|OPT_ID|TX_ACK|OPT_STATS|OPT_TSONLY: the SND entry",
