@@ -17,6 +17,7 @@
  *
  * Helper modes (write no fixture, OUTDIR is ignored):
  *   send-icmp4-ext / send-icmp6-ext: run on the router, send a hand-built ICMP(v6)
+ *   error (default: time exceeded; icmp_type= icmp_code= word= ext= override)
  *   time exceeded with an RFC 4884 extension structure quoting the probe that the
  *   rfc4884 scenarios send from A.
  */
@@ -1090,13 +1091,15 @@ static void sc_tcp_stats(const struct scen *s, const char *outdir)
 
 /* --- RFC 4884: the socket side (namespace A) */
 
-enum { X_V4, X_V4_BADSUM, X_V6, X_V6_BADSUM, X_V4_PADDED, X_V6_PADDED, X_V4_NOLEN };
+enum { X_V4, X_V4_BADSUM, X_V6, X_V6_BADSUM, X_V4_PADDED, X_V6_PADDED, X_V4_NOLEN, X_HAND4, X_HAND6 };
 
 static void sc_rfc4884(const struct scen *s, const char *outdir)
 {
 	struct result r;
 	unsigned sport = (unsigned)atoi(param("sport")), dport = (unsigned)atoi(param("dport"));
-	int v6 = s->variant == X_V6 || s->variant == X_V6_BADSUM || s->variant == X_V6_PADDED;
+	int v6 = s->variant == X_V6 || s->variant == X_V6_BADSUM || s->variant == X_V6_PADDED ||
+		 s->variant == X_HAND6;
+	int rfc4884 = s->variant != X_HAND4 && s->variant != X_HAND6;
 	size_t plen = (size_t)atoi(param_or("probe_len", "200"));
 	int fd;
 
@@ -1104,7 +1107,8 @@ static void sc_rfc4884(const struct scen *s, const char *outdir)
 		struct sockaddr_in src = sin4("0.0.0.0", sport), dst = sin4(param("hole4"), dport);
 
 		fd = udp4();
-		setint(fd, SOL_IP, IP_RECVERR_RFC4884, 1, "IP_RECVERR_RFC4884");
+		if (rfc4884)
+			setint(fd, SOL_IP, IP_RECVERR_RFC4884, 1, "IP_RECVERR_RFC4884");
 		CHECK(bind(fd, (struct sockaddr *)&src, sizeof(src)));
 		/* the probe goes to a blackhole route on R; R answers by hand (send-icmp4-ext) */
 		for (int i = 0; i < 10; i++) {
@@ -1116,7 +1120,8 @@ static void sc_rfc4884(const struct scen *s, const char *outdir)
 		struct sockaddr_in6 src = sin6("::", sport), dst = sin6(param("hole6"), dport);
 
 		fd = udp6();
-		setint(fd, SOL_IPV6, IPV6_RECVERR_RFC4884, 1, "IPV6_RECVERR_RFC4884");
+		if (rfc4884)
+			setint(fd, SOL_IPV6, IPV6_RECVERR_RFC4884, 1, "IPV6_RECVERR_RFC4884");
 		CHECK(bind(fd, (struct sockaddr *)&src, sizeof(src)));
 		for (int i = 0; i < 10; i++) {
 			CHECK(sendto(fd, g_data, plen, 0, (struct sockaddr *)&dst, sizeof(dst)));
@@ -1207,6 +1212,10 @@ static void send_icmp_ext(int v6)
 	unsigned sport = (unsigned)atoi(param("sport")), dport = (unsigned)atoi(param("dport"));
 	int badsum = atoi(param_or("badsum", "0"));
 	int nolen = atoi(param_or("nolen", "0"));
+	int with_ext = atoi(param_or("ext", "1"));
+	const char *word = param_or("word", NULL);
+	int type = atoi(param_or("icmp_type", v6 ? "3" : "11"));
+	int code = atoi(param_or("icmp_code", "0"));
 	size_t plen = (size_t)atoi(param_or("probe_len", "200"));
 	size_t hl, n, quote = 128;
 	int fd;
@@ -1257,16 +1266,18 @@ static void send_icmp_ext(int v6)
 	 * nolen=1 the RFC 4884 length field stays 0, as from a pre-RFC 4884 router that
 	 * puts its MPLS extension at the fixed offset 128.
 	 */
-	if (!v6) {
-		pkt[0] = 11;
-		pkt[5] = nolen ? 0 : (unsigned char)(quote / 4); /* RFC 4884 length, 32-bit words */
-	} else {
-		pkt[0] = 3;
-		pkt[4] = nolen ? 0 : (unsigned char)(quote / 8); /* RFC 4884 length, 64-bit words */
-	}
+	pkt[0] = (unsigned char)type;
+	pkt[1] = (unsigned char)code;
+	if (word) /* bytes 4..7 given whole, e.g. a parameter-problem pointer */
+		put32(pkt + 4, (uint32_t)strtoul(word, NULL, 0));
+	else if (with_ext && !nolen && !v6)
+		pkt[5] = (unsigned char)(quote / 4); /* RFC 4884 length, 32-bit words */
+	else if (with_ext && !nolen)
+		pkt[4] = (unsigned char)(quote / 8); /* RFC 4884 length, 64-bit words */
 	memcpy(pkt + 8, probe_pkt, quote);
 	n = 8 + quote;
-	n += build_ext(pkt + n, v6, badsum, v6 ? param("r6") : param("r4"));
+	if (with_ext)
+		n += build_ext(pkt + n, v6, badsum, v6 ? param("r6") : param("r4"));
 
 	if (!v6) {
 		struct sockaddr_in dst = sin4(param("a4"), 0);
@@ -1369,6 +1380,18 @@ static const struct scen scens[] = {
 	  sc_rfc4884, X_V6_PADDED },
 	{ "udp4_rfc4884_nolen", "IP_RECVERR_RFC4884; hand-built ICMP time exceeded from R as a pre-RFC 4884 router sends it: length field 0, extension at offset 128",
 	  sc_rfc4884, X_V4_NOLEN },
+	{ "udp4_time_exceeded_ext_no_rfc4884", "plain IP_RECVERR (no IP_RECVERR_RFC4884); hand-built ICMP time exceeded from R with the RFC 4884 extension of udp4_rfc4884",
+	  sc_rfc4884, X_HAND4 },
+	{ "udp4_param_problem", "hand-built ICMP parameter problem (12/0, pointer 8) from R quoting the probe",
+	  sc_rfc4884, X_HAND4 },
+	{ "udp4_net_unreach", "hand-built ICMP dest unreachable code 0 (net unreachable) from R", sc_rfc4884, X_HAND4 },
+	{ "udp4_proto_unreach", "hand-built ICMP dest unreachable code 2 (protocol unreachable) from R", sc_rfc4884, X_HAND4 },
+	{ "udp6_param_problem", "hand-built ICMPv6 parameter problem (4/0, pointer 7) from R quoting the probe",
+	  sc_rfc4884, X_HAND6 },
+	{ "udp6_unreach_policy", "hand-built ICMPv6 dest unreachable code 5 (source address failed ingress/egress policy) from R",
+	  sc_rfc4884, X_HAND6 },
+	{ "udp6_unreach_code7", "hand-built ICMPv6 dest unreachable code 7 (error in source routing header) from R",
+	  sc_rfc4884, X_HAND6 },
 	{ "udp4_msg_trunc", "UDP to a closed port on 127.0.0.1 (32-byte payload), read with a 16-byte iovec: MSG_TRUNC",
 	  sc_udp4, V_MSGTRUNC },
 	{ "tcp4_tstamp_ack_stats", "TCP over lo, SO_TIMESTAMPING TX_SOFTWARE|SOFTWARE|OPT_ID|TX_ACK|OPT_STATS|OPT_TSONLY: the ACK entry",

@@ -99,7 +99,9 @@ run() { # abi scenario
 	local abi=$1 scen=$2 bin="$TMP/capture.$1"
 	sport=$((sport + 1))
 	case $scen in
-	udp4_rfc4884* | udp6_rfc4884*)
+	udp4_rfc4884* | udp6_rfc4884* | udp4_time_exceeded_ext_no_rfc4884 | *_param_problem | \
+		udp4_net_unreach | udp4_proto_unreach | udp6_unreach_*)
+		# hand-built ICMP(v6) errors: A sends the probe to R's blackhole, R answers
 		local fam=4
 		case $scen in udp6_*) fam=6 ;; esac
 		local extra="badsum=0"
@@ -107,6 +109,12 @@ run() { # abi scenario
 		*_badsum) extra="badsum=1" ;;
 		*_padded) extra="probe_len=32" ;;
 		*_nolen) extra="nolen=1" ;;
+		udp4_param_problem) extra="ext=0 icmp_type=12 icmp_code=0 word=0x08000000" ;;
+		udp6_param_problem) extra="ext=0 icmp_type=4 icmp_code=0 word=7" ;;
+		udp4_net_unreach) extra="ext=0 icmp_type=3 icmp_code=0" ;;
+		udp4_proto_unreach) extra="ext=0 icmp_type=3 icmp_code=2" ;;
+		udp6_unreach_policy) extra="ext=0 icmp_type=1 icmp_code=5" ;;
+		udp6_unreach_code7) extra="ext=0 icmp_type=1 icmp_code=7" ;;
 		esac
 		# shellcheck disable=SC2086
 		timeout 30 ip netns exec "$A" "$bin" "$scen" "$OUT" $PARAMS sport=$sport $extra &
