@@ -1,0 +1,535 @@
+//! Whole ICMP error messages, as a raw socket or a packet capture sees them.
+
+use core::net::{IpAddr, Ipv6Addr};
+
+use super::{Icmpv4Code, Icmpv4Type, Icmpv6Code, Icmpv6Type};
+use super::{
+    Icmpv4Packet, Icmpv4Repr, Icmpv4Rest, Icmpv6Packet, Icmpv6Repr, Icmpv6Rest, HEADER_LEN,
+};
+use crate::error::{Error, Reason, Structure};
+use crate::ext::{emit_extension, Extension, ExtensionChecksum, ObjectRepr, COMPAT_OFFSET};
+use crate::ip::{IpProtocol, Ipv4Header, Ipv6Header, QuotedIp, Transport};
+
+/// How to look for an RFC 4884 extension structure after the quoted datagram.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ExtensionMode {
+    /// Only where the RFC 4884 length field says (the kernel's behaviour).
+    #[default]
+    Rfc4884,
+    /// As [`ExtensionMode::Rfc4884`], and also, when the length field is zero, at offset 128
+    /// after the ICMP header if the bytes there are a version-2 extension header with a
+    /// checksum that verifies: what routers that predate RFC 4884 send (MPLS extensions,
+    /// RFC 4884 section 5.5).
+    Rfc4884OrCompat,
+    /// Never: all the data after the header is the quoted datagram.
+    Ignore,
+}
+
+/// The ICMP header of either version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IcmpHeader<'a> {
+    /// ICMPv4.
+    V4(Icmpv4Packet<'a>),
+    /// ICMPv6.
+    V6(Icmpv6Packet<'a>),
+}
+
+impl<'a> IcmpHeader<'a> {
+    /// The type byte.
+    #[must_use]
+    pub fn type_byte(&self) -> u8 {
+        match self {
+            Self::V4(p) => p.msg_type().0,
+            Self::V6(p) => p.msg_type().0,
+        }
+    }
+
+    /// The code byte.
+    #[must_use]
+    pub fn code_byte(&self) -> u8 {
+        match self {
+            Self::V4(p) => p.code().0,
+            Self::V6(p) => p.code().0,
+        }
+    }
+
+    /// The IANA name of the type ("time exceeded"), if registered.
+    #[must_use]
+    pub fn type_name(&self) -> Option<&'static str> {
+        match self {
+            Self::V4(p) => p.msg_type().name(),
+            Self::V6(p) => p.msg_type().name(),
+        }
+    }
+
+    /// The IANA name of the code for this type ("port unreachable"), if registered.
+    #[must_use]
+    pub fn code_name(&self) -> Option<&'static str> {
+        match self {
+            Self::V4(p) => p.msg_type().code_name(p.code()),
+            Self::V6(p) => p.msg_type().code_name(p.code()),
+        }
+    }
+
+    /// The raw rest-of-header bytes (`ee_info` for ICMPv6 is these as a big-endian u32).
+    #[must_use]
+    pub fn rest_of_header(&self) -> [u8; 4] {
+        match self {
+            Self::V4(p) => p.rest_of_header(),
+            Self::V6(p) => p.rest_of_header(),
+        }
+    }
+
+    /// The RFC 4884 original-datagram length in bytes (the field times 4 for ICMPv4, times 8
+    /// for ICMPv6), for the types that carry it.
+    #[must_use]
+    pub fn rfc4884_length_bytes(&self) -> Option<usize> {
+        match self {
+            Self::V4(p) => p.rfc4884_length().map(|l| usize::from(l).saturating_mul(4)),
+            Self::V6(p) => p.rfc4884_length().map(|l| usize::from(l).saturating_mul(8)),
+        }
+    }
+
+    /// The data after the 8-byte header.
+    #[must_use]
+    pub fn data(&self) -> &'a [u8] {
+        match self {
+            Self::V4(p) => p.data(),
+            Self::V6(p) => p.data(),
+        }
+    }
+}
+
+/// A whole ICMP or ICMPv6 error message: header, quoted IP packet (header whole, the rest
+/// possibly cut short), quoted transport header, and RFC 4884 extension structure.
+///
+/// If a constructor succeeded, no accessor can panic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IcmpErrorPacket<'a> {
+    outer: Option<QuotedIp<'a>>,
+    icmp: IcmpHeader<'a>,
+    original: &'a [u8],
+    quoted: QuotedIp<'a>,
+    extension: Option<Located<'a>>,
+}
+
+/// An extension structure (or the error reading it) and its offset after the ICMP header.
+type Located<'a> = (usize, Result<Extension<'a>, Error>);
+
+fn not_an_error(what: Structure, value: u8) -> Error {
+    Error::malformed(
+        what,
+        Reason::BadValue {
+            field: "ICMP type",
+            value: u64::from(value),
+        },
+    )
+}
+
+/// Split the data after an ICMP error header into original datagram and extension.
+fn split<'a>(
+    data: &'a [u8],
+    length: Option<usize>,
+    mode: ExtensionMode,
+) -> (&'a [u8], Option<Located<'a>>) {
+    if mode == ExtensionMode::Ignore {
+        return (data, None);
+    }
+    match length {
+        Some(off) if off > 0 => match (data.get(..off), data.get(off..)) {
+            (Some(original), Some(rest)) if !rest.is_empty() => {
+                let ext = if off < COMPAT_OFFSET {
+                    Err(Error::malformed(
+                        Structure::ExtensionHeader,
+                        Reason::BadValue {
+                            field: "RFC 4884 length",
+                            value: off as u64,
+                        },
+                    ))
+                } else {
+                    Extension::new(rest)
+                };
+                (original, Some((off, ext)))
+            }
+            (Some(original), _) => (original, None),
+            _ => (data, None),
+        },
+        _ if mode == ExtensionMode::Rfc4884OrCompat => {
+            let compat = data
+                .get(COMPAT_OFFSET..)
+                .and_then(|rest| Extension::new(rest).ok())
+                .filter(|e| e.checksum_status() == ExtensionChecksum::Valid);
+            match (compat, data.get(..COMPAT_OFFSET)) {
+                (Some(ext), Some(original)) => (original, Some((COMPAT_OFFSET, Ok(ext)))),
+                _ => (data, None),
+            }
+        }
+        _ => (data, None),
+    }
+}
+
+impl<'a> IcmpErrorPacket<'a> {
+    fn from_header(
+        outer: Option<QuotedIp<'a>>,
+        icmp: IcmpHeader<'a>,
+        mode: ExtensionMode,
+    ) -> Result<Self, Error> {
+        let (original, extension) = split(icmp.data(), icmp.rfc4884_length_bytes(), mode);
+        let first = original.first().map(|b| b >> 4);
+        let quoted = match (&icmp, first) {
+            (IcmpHeader::V4(_), Some(6)) | (IcmpHeader::V6(_), None | Some(6)) => {
+                QuotedIp::V6(Ipv6Header::new(original)?)
+            }
+            _ => QuotedIp::V4(Ipv4Header::new(original)?),
+        };
+        Ok(Self {
+            outer,
+            icmp,
+            original,
+            quoted,
+            extension,
+        })
+    }
+
+    /// Take apart an ICMPv4 error message starting at its ICMP header.
+    ///
+    /// # Errors
+    /// [`Error::Truncated`] if the ICMP header or the quoted IP header is not whole;
+    /// [`Error::Malformed`] if the type is not an error type ([`Icmpv4Type::is_error`]) or the
+    /// quoted IP header is malformed. Problems in the extension structure are not errors
+    /// here: [`IcmpErrorPacket::extension`] reports them.
+    pub fn from_icmpv4(bytes: &'a [u8], mode: ExtensionMode) -> Result<Self, Error> {
+        let packet = Icmpv4Packet::new(bytes)?;
+        if !packet.msg_type().is_error() {
+            return Err(not_an_error(Structure::Icmpv4Header, packet.msg_type().0));
+        }
+        Self::from_header(None, IcmpHeader::V4(packet), mode)
+    }
+
+    /// Take apart an ICMPv6 error message starting at its ICMPv6 header (what a raw ICMPv6
+    /// socket reads).
+    ///
+    /// # Errors
+    /// As [`IcmpErrorPacket::from_icmpv4`], with [`Icmpv6Type::is_error`].
+    pub fn from_icmpv6(bytes: &'a [u8], mode: ExtensionMode) -> Result<Self, Error> {
+        let packet = Icmpv6Packet::new(bytes)?;
+        if !packet.msg_type().is_error() {
+            return Err(not_an_error(Structure::Icmpv6Header, packet.msg_type().0));
+        }
+        Self::from_header(None, IcmpHeader::V6(packet), mode)
+    }
+
+    /// Take apart an ICMP error message starting at the IP header that carried it (what a raw
+    /// IPv4 ICMP socket reads, or a packet capture after the link-layer header). For IPv6 the
+    /// extension-header chain is walked to the ICMPv6 header.
+    ///
+    /// # Errors
+    /// The errors of [`QuotedIp::new`] for the outer header; [`Error::Malformed`]
+    /// ([`Reason::BadValue`] "IP protocol") if it does not carry ICMP / ICMPv6;
+    /// [`Error::Truncated`] (`Ipv6ExtensionHeader`) if the outer extension headers are cut;
+    /// then the errors of [`IcmpErrorPacket::from_icmpv4`] / [`IcmpErrorPacket::from_icmpv6`].
+    pub fn from_ip(bytes: &'a [u8], mode: ExtensionMode) -> Result<Self, Error> {
+        let outer = QuotedIp::new(bytes)?;
+        let wrong = |what, protocol: IpProtocol| {
+            Error::malformed(
+                what,
+                Reason::BadValue {
+                    field: "IP protocol",
+                    value: u64::from(protocol.0),
+                },
+            )
+        };
+        match outer {
+            QuotedIp::V4(h) => {
+                if h.protocol() != IpProtocol::ICMP {
+                    return Err(wrong(Structure::Icmpv4Header, h.protocol()));
+                }
+                let packet = Icmpv4Packet::new(h.payload())?;
+                if !packet.msg_type().is_error() {
+                    return Err(not_an_error(Structure::Icmpv4Header, packet.msg_type().0));
+                }
+                Self::from_header(Some(outer), IcmpHeader::V4(packet), mode)
+            }
+            QuotedIp::V6(h) => {
+                let icmp = match h.transport() {
+                    Transport::Icmp(q) => q.bytes(),
+                    Transport::Cut { bytes, next_header } => {
+                        let needed = if next_header == IpProtocol::IPV6_FRAGMENT {
+                            8
+                        } else {
+                            8.max(bytes.len().saturating_add(1))
+                        };
+                        return Err(Error::truncated(
+                            Structure::Ipv6ExtensionHeader,
+                            needed,
+                            bytes.len(),
+                        ));
+                    }
+                    other => return Err(wrong(Structure::Icmpv6Header, other.protocol())),
+                };
+                let packet = Icmpv6Packet::new(icmp)?;
+                if !packet.msg_type().is_error() {
+                    return Err(not_an_error(Structure::Icmpv6Header, packet.msg_type().0));
+                }
+                Self::from_header(Some(outer), IcmpHeader::V6(packet), mode)
+            }
+        }
+    }
+
+    /// The IP header that carried the message, when parsed with [`IcmpErrorPacket::from_ip`].
+    #[must_use]
+    pub fn outer_ip(&self) -> Option<QuotedIp<'a>> {
+        self.outer
+    }
+
+    /// The address of the node that sent the error (the hop), when the outer header is known.
+    #[must_use]
+    pub fn sender(&self) -> Option<IpAddr> {
+        self.outer.map(|o| o.src())
+    }
+
+    /// The ICMP header.
+    #[must_use]
+    pub fn icmp(&self) -> IcmpHeader<'a> {
+        self.icmp
+    }
+
+    /// The original-datagram part of the data: up to the RFC 4884 length (or offset 128 in
+    /// compatibility mode) if an extension follows, else all the data.
+    #[must_use]
+    pub fn original_datagram(&self) -> &'a [u8] {
+        self.original
+    }
+
+    /// The quoted IP packet.
+    #[must_use]
+    pub fn quoted(&self) -> QuotedIp<'a> {
+        self.quoted
+    }
+
+    /// The quoted transport header (ports, echo id/seq), as much as was quoted.
+    #[must_use]
+    pub fn transport(&self) -> Transport<'a> {
+        self.quoted.transport()
+    }
+
+    /// The RFC 4884 extension structure: `None` if there is none, `Some(Err)` if there is one
+    /// that cannot be read (bad version, header cut, length field below 128).
+    #[must_use]
+    pub fn extension(&self) -> Option<Result<Extension<'a>, Error>> {
+        self.extension.map(|(_, e)| e)
+    }
+
+    /// Where the extension structure starts, counted from the end of the ICMP header.
+    #[must_use]
+    pub fn extension_offset(&self) -> Option<usize> {
+        self.extension.map(|(off, _)| off)
+    }
+}
+
+fn pad_len(original: usize, unit: usize) -> usize {
+    let rounded = original.div_ceil(unit.max(1)).saturating_mul(unit);
+    rounded.max(COMPAT_OFFSET)
+}
+
+fn needs_type(what: Structure, value: u8) -> Error {
+    Error::malformed(
+        what,
+        Reason::BadValue {
+            field: "ICMP type without RFC 4884 length",
+            value: u64::from(value),
+        },
+    )
+}
+
+/// Write the original datagram zero-padded to `padded`, then the extension, after `head`.
+fn emit_body(
+    original: &[u8],
+    padded: usize,
+    extension: &[ObjectRepr<'_>],
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let available = out.len();
+    let no_space = |needed| Error::NoSpace {
+        what: Structure::ExtensionHeader,
+        needed,
+        available,
+    };
+    let (orig, rest) = out.split_at_mut_checked(padded).ok_or(no_space(padded))?;
+    orig.fill(0);
+    orig.get_mut(..original.len())
+        .ok_or(no_space(padded))?
+        .copy_from_slice(original);
+    let n = emit_extension(extension, true, rest).map_err(|e| match e {
+        Error::NoSpace { needed, .. } => no_space(padded.saturating_add(needed)),
+        other => other,
+    })?;
+    Ok(padded.saturating_add(n))
+}
+
+/// An ICMPv4 error message as plain values, to build one, with an RFC 4884 extension if
+/// `extension` is not empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Icmpv4ErrorRepr<'a> {
+    /// The type (destination unreachable, time exceeded or parameter problem for an
+    /// extension).
+    pub msg_type: Icmpv4Type,
+    /// The code.
+    pub code: Icmpv4Code,
+    /// The rest of the header; its RFC 4884 length is set by the emitter.
+    pub rest: Icmpv4Rest,
+    /// The original datagram (zero-padded to 128 bytes and a multiple of 4 when an extension
+    /// follows).
+    pub original: &'a [u8],
+    /// Extension objects; empty: no extension structure, length field 0.
+    pub extension: &'a [ObjectRepr<'a>],
+}
+
+impl Icmpv4ErrorRepr<'_> {
+    /// Write the message with correct checksums at the start of `out`.
+    ///
+    /// # Errors
+    /// [`Error::NoSpace`] if `out` is too short; [`Error::Malformed`] if an extension is
+    /// asked for on a type without an RFC 4884 length, or the original datagram is longer
+    /// than the length field can say (1020 bytes).
+    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+        if self.extension.is_empty() {
+            return Icmpv4Repr {
+                msg_type: self.msg_type,
+                code: self.code,
+                rest: self.rest,
+                data: self.original,
+            }
+            .emit(out);
+        }
+        let padded = pad_len(self.original.len(), 4);
+        let words = u8::try_from(padded / 4).map_err(|_| {
+            Error::malformed(
+                Structure::Icmpv4Header,
+                Reason::LengthOverflow {
+                    length: padded as u64,
+                },
+            )
+        })?;
+        let rest = match self.rest {
+            Icmpv4Rest::DestUnreach { next_hop_mtu, .. } => Icmpv4Rest::DestUnreach {
+                length: words,
+                next_hop_mtu,
+            },
+            Icmpv4Rest::TimeExceeded { .. } => Icmpv4Rest::TimeExceeded { length: words },
+            Icmpv4Rest::ParameterProblem { pointer, .. } => Icmpv4Rest::ParameterProblem {
+                pointer,
+                length: words,
+            },
+            _ => return Err(needs_type(Structure::Icmpv4Header, self.msg_type.0)),
+        };
+        let available = out.len();
+        let body = out.get_mut(HEADER_LEN..).ok_or(Error::NoSpace {
+            what: Structure::Icmpv4Header,
+            needed: HEADER_LEN,
+            available,
+        })?;
+        let n = emit_body(self.original, padded, self.extension, body)?;
+        let len = n.saturating_add(HEADER_LEN);
+        // The header, then the checksum over header and body.
+        let (head, body) = out.split_at_mut(HEADER_LEN);
+        let body = body.get(..n).unwrap_or(&[]);
+        let mut header = [0u8; HEADER_LEN];
+        Icmpv4Repr {
+            msg_type: self.msg_type,
+            code: self.code,
+            rest,
+            data: &[],
+        }
+        .emit(&mut header)?;
+        let mut sum = crate::checksum::Checksum::new();
+        sum.add_bytes(header.get(..2).unwrap_or(&[]));
+        sum.add_bytes(header.get(4..).unwrap_or(&[]));
+        sum.add_bytes(body);
+        if let Some(field) = header.get_mut(2..4) {
+            field.copy_from_slice(&sum.finish().to_be_bytes());
+        }
+        head.copy_from_slice(&header);
+        Ok(len)
+    }
+}
+
+/// An ICMPv6 error message as plain values, to build one, with an RFC 4884 extension if
+/// `extension` is not empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Icmpv6ErrorRepr<'a> {
+    /// The type (destination unreachable or time exceeded for an extension).
+    pub msg_type: Icmpv6Type,
+    /// The code.
+    pub code: Icmpv6Code,
+    /// The rest of the header; its RFC 4884 length is set by the emitter.
+    pub rest: Icmpv6Rest,
+    /// The original packet (zero-padded to 128 bytes and a multiple of 8 when an extension
+    /// follows).
+    pub original: &'a [u8],
+    /// Extension objects; empty: no extension structure.
+    pub extension: &'a [ObjectRepr<'a>],
+}
+
+impl Icmpv6ErrorRepr<'_> {
+    /// Write the message at the start of `out` with the checksum for a packet from `src` to
+    /// `dst`.
+    ///
+    /// # Errors
+    /// As [`Icmpv4ErrorRepr::emit`] (the length field can say up to 2040 bytes).
+    pub fn emit_with_checksum(
+        &self,
+        src: Ipv6Addr,
+        dst: Ipv6Addr,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        let (rest, len) = if self.extension.is_empty() {
+            (self.rest, HEADER_LEN.saturating_add(self.original.len()))
+        } else {
+            let padded = pad_len(self.original.len(), 8);
+            let words = u8::try_from(padded / 8).map_err(|_| {
+                Error::malformed(
+                    Structure::Icmpv6Header,
+                    Reason::LengthOverflow {
+                        length: padded as u64,
+                    },
+                )
+            })?;
+            let rest = match self.rest {
+                Icmpv6Rest::DestUnreach { .. } => Icmpv6Rest::DestUnreach { length: words },
+                Icmpv6Rest::TimeExceeded { .. } => Icmpv6Rest::TimeExceeded { length: words },
+                _ => return Err(needs_type(Structure::Icmpv6Header, self.msg_type.0)),
+            };
+            let available = out.len();
+            let body = out.get_mut(HEADER_LEN..).ok_or(Error::NoSpace {
+                what: Structure::Icmpv6Header,
+                needed: HEADER_LEN,
+                available,
+            })?;
+            let n = emit_body(self.original, padded, self.extension, body)?;
+            (rest, n.saturating_add(HEADER_LEN))
+        };
+        let available = out.len();
+        let all = out.get_mut(..len).ok_or(Error::NoSpace {
+            what: Structure::Icmpv6Header,
+            needed: len,
+            available,
+        })?;
+        if self.extension.is_empty() {
+            let (_, body) = all.split_at_mut(HEADER_LEN.min(all.len()));
+            body.copy_from_slice(self.original);
+        }
+        let header = Icmpv6Repr {
+            msg_type: self.msg_type,
+            code: self.code,
+            rest,
+            data: &[],
+        };
+        header.emit(all)?;
+        let checksum = Icmpv6Packet::new(all)?.compute_checksum(src, dst);
+        if let Some(field) = all.get_mut(2..4) {
+            field.copy_from_slice(&checksum.to_be_bytes());
+        }
+        Ok(len)
+    }
+}
