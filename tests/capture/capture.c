@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip6.h>
@@ -645,6 +646,9 @@ static void write_fixture(const char *outdir, const char *desc, const struct res
 
 /* ------------------------------------------------------------- scenarios */
 
+static uint16_t inet_csum(const unsigned char *p, size_t n);
+static void put16(unsigned char *p, unsigned v);
+
 static unsigned char g_data[2048];
 
 static void fill_data(void)
@@ -937,16 +941,90 @@ static void sc_ping6(const struct scen *s, const char *outdir)
 	CHECK(close(fd));
 }
 
+/* --- TCP in SYN_SENT: the only TCP state that queues ICMP errors */
+
+static void sc_tcp_syn(const struct scen *s, const char *outdir)
+{
+	struct result r;
+	int v6 = s->variant == 6;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	int fl;
+
+	if (fd < 0)
+		die("socket(SOCK_STREAM)");
+	if (v6)
+		setint(fd, SOL_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR");
+	else
+		setint(fd, SOL_IP, IP_RECVERR, 1, "IP_RECVERR");
+	fl = fcntl(fd, F_GETFL);
+	CHECK(fl);
+	CHECK(fcntl(fd, F_SETFL, fl | O_NONBLOCK));
+	if (v6) {
+		struct sockaddr_in6 dst = sin6(param("unreach6"), 80);
+
+		if (connect(fd, (struct sockaddr *)&dst, sizeof(dst)) == 0 || errno != EINPROGRESS)
+			die("connect: expected EINPROGRESS");
+	} else {
+		struct sockaddr_in dst = sin4(param("unreach4"), 80);
+
+		if (connect(fd, (struct sockaddr *)&dst, sizeof(dst)) == 0 || errno != EINPROGRESS)
+			die("connect: expected EINPROGRESS");
+	}
+	/* the SYN is retransmitted by TCP itself (1 s, 2 s, ...) */
+	for (int i = 0; i < 8; i++)
+		if (recv_err(fd, &r, 512, 1000)) {
+			write_fixture(outdir, s->desc, &r, NULL);
+			CHECK(close(fd));
+			return;
+		}
+	errno = ETIMEDOUT;
+	die("no ICMP error queued on the SYN_SENT socket");
+}
+
+/* --- raw ICMP sockets: the payload is the original ICMP message */
+
+static void sc_raw(const struct scen *s, const char *outdir)
+{
+	struct result r;
+	unsigned char pkt[64];
+	int v6 = s->variant == 6;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+
+	if (fd < 0)
+		die("socket(SOCK_RAW)");
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = v6 ? 128 : 8; /* echo request */
+	put16(pkt + 4, 0x1234); /* id */
+	pkt[7] = 1;
+	memcpy(pkt + 8, g_data, sizeof(pkt) - 8);
+	if (v6) {
+		struct sockaddr_in6 dst = sin6(param("b6"), 0);
+
+		setint(fd, SOL_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR");
+		setint(fd, SOL_IPV6, IPV6_UNICAST_HOPS, 1, "IPV6_UNICAST_HOPS");
+		probe(fd, &dst, sizeof(dst), pkt, sizeof(pkt), &r, 512);
+	} else {
+		struct sockaddr_in dst = sin4(param("b4"), 0);
+
+		setint(fd, SOL_IP, IP_RECVERR, 1, "IP_RECVERR");
+		setint(fd, SOL_IP, IP_TTL, 1, "IP_TTL");
+		put16(pkt + 2, inet_csum(pkt, sizeof(pkt)));
+		probe(fd, &dst, sizeof(dst), pkt, sizeof(pkt), &r, 512);
+	}
+	write_fixture(outdir, s->desc, &r, NULL);
+	CHECK(close(fd));
+}
+
 /* --- TX timestamps on UDP over loopback */
 
-enum { T_SCHED, T_SND, T_TSONLY, T_CMSG, T_NEW, T_V6 };
+enum { T_SCHED, T_SND, T_TSONLY, T_CMSG, T_NEW, T_V6, T_V6_CMSG };
 
 static void sc_tstamp(const struct scen *s, const char *outdir)
 {
 	struct result r;
 	struct sockaddr_storage rxa;
 	socklen_t rxl = sizeof(rxa);
-	int family = s->variant == T_V6 ? AF_INET6 : AF_INET;
+	int family = s->variant == T_V6 || s->variant == T_V6_CMSG ? AF_INET6 : AF_INET;
 	int rx = socket(family, SOCK_DGRAM, 0), fd = socket(family, SOCK_DGRAM, 0);
 	unsigned flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE |
 			 SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_TX_SCHED;
@@ -983,6 +1061,10 @@ static void sc_tstamp(const struct scen *s, const char *outdir)
 	case T_CMSG:
 		flags |= SOF_TIMESTAMPING_OPT_CMSG;
 		setint(fd, SOL_IP, IP_PKTINFO, 1, "IP_PKTINFO");
+		break;
+	case T_V6_CMSG:
+		flags |= SOF_TIMESTAMPING_OPT_CMSG;
+		setint(fd, SOL_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
 		break;
 	case T_NEW:
 		flags |= SOF_TIMESTAMPING_OPT_TSONLY;
@@ -1350,6 +1432,16 @@ static const struct scen scens[] = {
 	  sc_tstamp, T_NEW },
 	{ "udp6_tstamp_snd", "UDP over ::1, SO_TIMESTAMPING TX_SOFTWARE|SOFTWARE|OPT_ID|TX_SCHED: the SND entry",
 	  sc_tstamp, T_V6 },
+	{ "udp6_tstamp_cmsg", "UDP over ::1, SO_TIMESTAMPING TX_SOFTWARE|SOFTWARE|OPT_ID|TX_SCHED|OPT_CMSG + IPV6_RECVPKTINFO: the SND entry",
+	  sc_tstamp, T_V6_CMSG },
+	{ "tcp4_syn_host_unreach", "nonblocking TCP connect (IP_RECVERR) to an unreachable route on R: host unreachable in SYN_SENT",
+	  sc_tcp_syn, 4 },
+	{ "tcp6_syn_no_route", "nonblocking TCP connect (IPV6_RECVERR) to an unreachable route on R: no route in SYN_SENT",
+	  sc_tcp_syn, 6 },
+	{ "raw4_ttl_exceeded", "raw ICMP socket (SOCK_RAW, IPPROTO_ICMP, IP_RECVERR) echo request to B with IP_TTL 1",
+	  sc_raw, 4 },
+	{ "raw6_hoplimit_exceeded", "raw ICMPv6 socket (SOCK_RAW, IPPROTO_ICMPV6, IPV6_RECVERR) echo request to B with IPV6_UNICAST_HOPS 1",
+	  sc_raw, 6 },
 	{ "udp4_zerocopy", "UDP over lo, SO_ZEROCOPY, 4 sends with MSG_ZEROCOPY: the (merged) completion",
 	  sc_zerocopy, 0 },
 	{ "udp4_ctrunc_24", "port unreachable on lo with IP_RECVTTL, 24-byte control buffer",
