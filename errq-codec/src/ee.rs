@@ -1,1 +1,368 @@
-//! (in progress)
+//! `struct sock_extended_err`, its origin, and the offender address after it.
+
+use core::fmt;
+use core::net::SocketAddr;
+
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+
+use crate::abi::{Abi, Endian};
+use crate::addr;
+use crate::errno::Errno;
+use crate::error::{Error, Structure};
+
+/// The size of a `struct sock_extended_err`.
+pub const SOCK_EXTENDED_ERR_LEN: usize = 16;
+
+/// Where an extended error came from: `ee_origin`. An open newtype: unknown values stay
+/// representable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[doc(alias = "ee_origin")]
+pub struct Origin(pub u8);
+
+impl Origin {
+    /// `SO_EE_ORIGIN_NONE`.
+    #[doc(alias = "SO_EE_ORIGIN_NONE")]
+    pub const NONE: Self = Self(0);
+    /// `SO_EE_ORIGIN_LOCAL`: the local stack (e.g. `EMSGSIZE` over a known path MTU).
+    #[doc(alias = "SO_EE_ORIGIN_LOCAL")]
+    pub const LOCAL: Self = Self(1);
+    /// `SO_EE_ORIGIN_ICMP`: an ICMPv4 error.
+    #[doc(alias = "SO_EE_ORIGIN_ICMP")]
+    pub const ICMP: Self = Self(2);
+    /// `SO_EE_ORIGIN_ICMP6`: an ICMPv6 error.
+    #[doc(alias = "SO_EE_ORIGIN_ICMP6")]
+    pub const ICMP6: Self = Self(3);
+    /// `SO_EE_ORIGIN_TIMESTAMPING`: a transmit timestamp.
+    #[doc(alias = "SO_EE_ORIGIN_TIMESTAMPING")]
+    pub const TIMESTAMPING: Self = Self(4);
+    /// `SO_EE_ORIGIN_TXSTATUS`: the same number as [`Origin::TIMESTAMPING`].
+    #[doc(alias = "SO_EE_ORIGIN_TXSTATUS")]
+    pub const TXSTATUS: Self = Self(4);
+    /// `SO_EE_ORIGIN_ZEROCOPY`: a `MSG_ZEROCOPY` completion.
+    #[doc(alias = "SO_EE_ORIGIN_ZEROCOPY")]
+    pub const ZEROCOPY: Self = Self(5);
+    /// `SO_EE_ORIGIN_TXTIME`: a packet dropped by the `SO_TXTIME` machinery.
+    #[doc(alias = "SO_EE_ORIGIN_TXTIME")]
+    pub const TXTIME: Self = Self(6);
+
+    /// The kernel's name without the prefix, e.g. `"ICMP"`; `None` when unknown.
+    #[must_use]
+    pub const fn name(self) -> Option<&'static str> {
+        Some(match self.0 {
+            0 => "NONE",
+            1 => "LOCAL",
+            2 => "ICMP",
+            3 => "ICMP6",
+            4 => "TIMESTAMPING",
+            5 => "ZEROCOPY",
+            6 => "TXTIME",
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(n) => f.write_str(n),
+            None => write!(f, "origin {}", self.0),
+        }
+    }
+}
+
+/// `SO_EE_CODE_ZEROCOPY_COPIED`: the kernel copied the data after all.
+pub const SO_EE_CODE_ZEROCOPY_COPIED: u8 = 1;
+/// `SO_EE_CODE_TXTIME_INVALID_PARAM`.
+pub const SO_EE_CODE_TXTIME_INVALID_PARAM: u8 = 1;
+/// `SO_EE_CODE_TXTIME_MISSED`.
+pub const SO_EE_CODE_TXTIME_MISSED: u8 = 2;
+/// `SO_EE_RFC4884_FLAG_INVALID`: the extension's checksum or an object length was bad.
+pub const SO_EE_RFC4884_FLAG_INVALID: u8 = 1;
+
+/// The wire layout, every field in host order.
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug)]
+#[repr(C)]
+struct RawExtendedErr {
+    errno: [u8; 4],
+    origin: u8,
+    kind: u8,
+    code: u8,
+    pad: u8,
+    info: [u8; 4],
+    data: [u8; 4],
+}
+
+/// The RFC 4884 view of the `ee_data` union: `struct sock_ee_data_rfc4884`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[doc(alias = "sock_ee_data_rfc4884")]
+pub struct Rfc4884 {
+    /// `len`: the offset of the extension structure within the returned payload; 0 when
+    /// there is none.
+    pub len: u16,
+    /// `flags`: [`SO_EE_RFC4884_FLAG_INVALID`] when the kernel found it invalid.
+    pub flags: u8,
+    /// `reserved`.
+    pub reserved: u8,
+}
+
+impl Rfc4884 {
+    /// Whether the kernel flagged the extension as invalid (bad checksum or object length).
+    #[must_use]
+    pub const fn invalid(&self) -> bool {
+        self.flags & SO_EE_RFC4884_FLAG_INVALID != 0
+    }
+}
+
+/// A `struct sock_extended_err`, every field kept as the kernel wrote it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[doc(alias = "sock_extended_err")]
+pub struct SockExtendedErr {
+    /// `ee_errno`, named for the ABI's numbering.
+    #[doc(alias = "ee_errno")]
+    pub errno: Errno,
+    /// `ee_origin`.
+    #[doc(alias = "ee_origin")]
+    pub origin: Origin,
+    /// `ee_type`: the ICMP type for ICMP origins.
+    #[doc(alias = "ee_type")]
+    pub kind: u8,
+    /// `ee_code`: the ICMP code, or an origin-specific code.
+    #[doc(alias = "ee_code")]
+    pub code: u8,
+    /// `ee_pad`.
+    #[doc(alias = "ee_pad")]
+    pub pad: u8,
+    /// `ee_info`: MTU, pointer, timestamp kind, zerocopy range start, ...
+    #[doc(alias = "ee_info")]
+    pub info: u32,
+    /// `ee_data` (a union with [`Rfc4884`], see [`SockExtendedErr::rfc4884`]).
+    #[doc(alias = "ee_data")]
+    pub data: u32,
+    /// The same 4 bytes of the union as the `ee_rfc4884` view reads them.
+    rfc4884: Rfc4884,
+}
+
+impl SockExtendedErr {
+    /// Build one (the union is taken from `data`).
+    #[must_use]
+    pub fn new(
+        errno: Errno,
+        origin: Origin,
+        kind: u8,
+        code: u8,
+        info: u32,
+        data: u32,
+        endian: Endian,
+    ) -> Self {
+        Self {
+            errno,
+            origin,
+            kind,
+            code,
+            pad: 0,
+            info,
+            data,
+            rfc4884: rfc4884_of(endian.u32_bytes(data), endian),
+        }
+    }
+
+    /// Set the union through its RFC 4884 view (`ee_rfc4884`).
+    #[must_use]
+    pub fn with_rfc4884(mut self, r: Rfc4884, endian: Endian) -> Self {
+        let l = endian.u16_bytes(r.len);
+        self.data = endian.u32([l[0], l[1], r.flags, r.reserved]);
+        self.rfc4884 = r;
+        self
+    }
+
+    /// The union read as `struct sock_ee_data_rfc4884`. Meaningful for ICMP errors on a
+    /// socket with `IP_RECVERR_RFC4884` / `IPV6_RECVERR_RFC4884`.
+    #[doc(alias = "ee_rfc4884")]
+    #[must_use]
+    pub const fn rfc4884(&self) -> Rfc4884 {
+        self.rfc4884
+    }
+
+    /// Decode the first 16 bytes of `bytes`.
+    ///
+    /// # Errors
+    /// [`Error::Truncated`] under 16 bytes.
+    pub fn decode(bytes: &[u8], abi: &Abi) -> Result<Self, Error> {
+        let (raw, _) = RawExtendedErr::ref_from_prefix(bytes).map_err(|_| {
+            Error::truncated(Structure::ExtendedErr, SOCK_EXTENDED_ERR_LEN, bytes.len())
+        })?;
+        let e = abi.endian;
+        Ok(Self {
+            errno: Errno::new(e.u32(raw.errno), abi.errno),
+            origin: Origin(raw.origin),
+            kind: raw.kind,
+            code: raw.code,
+            pad: raw.pad,
+            info: e.u32(raw.info),
+            data: e.u32(raw.data),
+            rfc4884: rfc4884_of(raw.data, e),
+        })
+    }
+
+    /// Encode into the first 16 bytes of `out`; returns 16.
+    ///
+    /// # Errors
+    /// [`Error::NoSpace`] if `out` is shorter than 16 bytes.
+    pub fn encode(&self, endian: Endian, out: &mut [u8]) -> Result<usize, Error> {
+        let raw = RawExtendedErr {
+            errno: endian.u32_bytes(self.errno.raw),
+            origin: self.origin.0,
+            kind: self.kind,
+            code: self.code,
+            pad: self.pad,
+            info: endian.u32_bytes(self.info),
+            data: endian.u32_bytes(self.data),
+        };
+        addr::write(Structure::ExtendedErr, raw.as_bytes(), out)
+    }
+}
+
+fn rfc4884_of(b: [u8; 4], e: Endian) -> Rfc4884 {
+    Rfc4884 {
+        len: e.u16([b[0], b[1]]),
+        flags: b[2],
+        reserved: b[3],
+    }
+}
+
+/// An error-queue record: the `sock_extended_err` and the offender that follows it
+/// (`SO_EE_OFFENDER`), from an `IP_RECVERR`, `IPV6_RECVERR` or `PACKET_TX_TIMESTAMP`
+/// control message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExtendedError<'a> {
+    /// The extended error itself.
+    pub ee: SockExtendedErr,
+    /// The bytes after the 16-byte `sock_extended_err`, as bounded by `cmsg_len`: the
+    /// offender `sockaddr` (empty for `PACKET_TX_TIMESTAMP`).
+    pub offender_bytes: &'a [u8],
+    endian: Endian,
+}
+
+impl<'a> ExtendedError<'a> {
+    /// Decode the data of an error control message.
+    ///
+    /// # Errors
+    /// [`Error::Truncated`] if `data` cannot hold the 16-byte `sock_extended_err` (e.g. the
+    /// record the kernel cut short under `MSG_CTRUNC`). A short or odd offender is not an
+    /// error here: see [`ExtendedError::offender_checked`].
+    pub fn decode(data: &'a [u8], abi: &Abi) -> Result<Self, Error> {
+        let ee = SockExtendedErr::decode(data, abi)?;
+        Ok(Self {
+            ee,
+            offender_bytes: data.get(SOCK_EXTENDED_ERR_LEN..).unwrap_or(&[]),
+            endian: abi.endian,
+        })
+    }
+
+    /// The offender (`SO_EE_OFFENDER`): the source of the ICMP error, with port 0; `None`
+    /// when the kernel left it `AF_UNSPEC` (every origin but ICMP/ICMP6, and timestamps
+    /// without a known address) or when the record is too short to hold it. A v4-mapped
+    /// offender on an IPv6 socket is returned as the kernel gave it; see [`addr::unmap`].
+    #[doc(alias = "SO_EE_OFFENDER")]
+    #[must_use]
+    pub fn offender(&self) -> Option<SocketAddr> {
+        self.offender_checked().ok().flatten()
+    }
+
+    /// The offender, with the reason when it cannot be decoded.
+    ///
+    /// # Errors
+    /// [`Error::Truncated`] when the record is too short for the address its family names;
+    /// [`Error::Malformed`] for a family other than `AF_UNSPEC`, `AF_INET`, `AF_INET6`.
+    pub fn offender_checked(&self) -> Result<Option<SocketAddr>, Error> {
+        addr::decode(self.offender_bytes, self.endian).map_err(|e| match e {
+            Error::Truncated {
+                needed, available, ..
+            } => Error::truncated(Structure::Offender, needed, available),
+            Error::Malformed { reason, .. } => Error::malformed(Structure::Offender, reason),
+            other => other,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::errno::ErrnoNumbering;
+
+    // x86_64, port unreachable from 127.0.0.1 (IP_RECVERR data, 32 bytes).
+    const PORT_UNREACH: [u8; 32] = [
+        111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, //
+        2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+
+    #[test]
+    fn decodes_port_unreachable() {
+        let e = ExtendedError::decode(&PORT_UNREACH, &Abi::X86_64).unwrap();
+        assert_eq!(e.ee.errno.raw, 111);
+        assert_eq!(e.ee.errno.name(), Some("ECONNREFUSED"));
+        assert_eq!(e.ee.origin, Origin::ICMP);
+        assert_eq!((e.ee.kind, e.ee.code, e.ee.info, e.ee.data), (3, 3, 0, 0));
+        assert_eq!(e.offender(), Some("127.0.0.1:0".parse().unwrap()));
+    }
+
+    #[test]
+    fn same_bytes_on_mips_name_another_errno() {
+        let abi = Abi::MIPSEL;
+        let e = ExtendedError::decode(&PORT_UNREACH, &abi).unwrap();
+        assert_eq!(e.ee.errno.numbering, ErrnoNumbering::Mips);
+        assert_ne!(e.ee.errno.name(), Some("ECONNREFUSED"));
+    }
+
+    #[test]
+    fn short_records() {
+        assert_eq!(
+            ExtendedError::decode(&PORT_UNREACH[..15], &Abi::X86_64),
+            Err(Error::truncated(Structure::ExtendedErr, 16, 15))
+        );
+        let e = ExtendedError::decode(&PORT_UNREACH[..20], &Abi::X86_64).unwrap();
+        assert_eq!(e.offender(), None);
+        assert_eq!(
+            e.offender_checked(),
+            Err(Error::truncated(Structure::Offender, 16, 4))
+        );
+        let e = ExtendedError::decode(&PORT_UNREACH[..16], &Abi::X86_64).unwrap();
+        assert_eq!(e.offender_checked(), Ok(None));
+    }
+
+    #[test]
+    fn rfc4884_union_round_trip() {
+        for abi in [Abi::X86_64, Abi::S390X] {
+            let ee = SockExtendedErr::new(
+                Errno::new(113, abi.errno),
+                Origin::ICMP,
+                11,
+                0,
+                0,
+                0,
+                abi.endian,
+            )
+            .with_rfc4884(
+                Rfc4884 {
+                    len: 100,
+                    flags: SO_EE_RFC4884_FLAG_INVALID,
+                    reserved: 0,
+                },
+                abi.endian,
+            );
+            let mut b = [0u8; 16];
+            ee.encode(abi.endian, &mut b).unwrap();
+            let back = SockExtendedErr::decode(&b, &abi).unwrap();
+            assert_eq!(back, ee);
+            assert_eq!(back.rfc4884().len, 100);
+            assert!(back.rfc4884().invalid());
+        }
+    }
+
+    #[test]
+    fn origin_names() {
+        assert_eq!(Origin::TXSTATUS, Origin::TIMESTAMPING);
+        assert_eq!(std::format!("{}", Origin::ICMP6), "ICMP6");
+        assert_eq!(std::format!("{}", Origin(9)), "origin 9");
+    }
+}

@@ -254,7 +254,9 @@ impl Error {
     #[must_use]
     pub const fn structure(&self) -> Structure {
         match *self {
-            Self::Truncated { what, .. } | Self::Malformed { what, .. } | Self::NoSpace { what, .. } => what,
+            Self::Truncated { what, .. }
+            | Self::Malformed { what, .. }
+            | Self::NoSpace { what, .. } => what,
         }
     }
 
@@ -282,27 +284,24 @@ impl fmt::Display for Error {
                 what,
                 needed,
                 available,
-            } => write!(f, "{what} truncated: needs {needed} bytes, {available} available"),
+            } => write!(
+                f,
+                "{what} truncated: needs {needed} bytes, {available} available"
+            ),
             Self::Malformed { what, reason } => write!(f, "malformed {what}: {reason}"),
             Self::NoSpace {
                 what,
                 needed,
                 available,
-            } => write!(f, "no space to encode {what}: needs {needed} bytes, {available} left"),
+            } => write!(
+                f,
+                "no space to encode {what}: needs {needed} bytes, {available} left"
+            ),
         }
     }
 }
 
 impl core::error::Error for Error {}
-
-/// Check that `bytes` holds at least `needed` bytes of `what`.
-pub(crate) const fn need(what: Structure, bytes: &[u8], needed: usize) -> Result<(), Error> {
-    if bytes.len() < needed {
-        Err(Error::truncated(what, needed, bytes.len()))
-    } else {
-        Ok(())
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -311,7 +310,10 @@ mod tests {
     #[test]
     fn display_says_what_and_why() {
         let e = Error::truncated(Structure::CmsgHeader, 16, 7);
-        assert_eq!(std::format!("{e}"), "cmsghdr truncated: needs 16 bytes, 7 available");
+        assert_eq!(
+            std::format!("{e}"),
+            "cmsghdr truncated: needs 16 bytes, 7 available"
+        );
         let e = Error::malformed(
             Structure::CmsgHeader,
             Reason::LengthBelowHeader {
@@ -319,7 +321,10 @@ mod tests {
                 minimum: 16,
             },
         );
-        assert_eq!(std::format!("{e}"), "malformed cmsghdr: length 3 is below the minimum 16");
+        assert_eq!(
+            std::format!("{e}"),
+            "malformed cmsghdr: length 3 is below the minimum 16"
+        );
     }
 
     #[test]

@@ -1,10 +1,61 @@
 //! Decode and encode everything the Linux socket error queue hands back.
 //!
-//! (Crate docs with a runnable example on real captured bytes: see below.)
+//! `recvmsg(fd, &msg, MSG_ERRQUEUE)` returns a control buffer (a chain of `cmsghdr` records
+//! ending in a `struct sock_extended_err` and the offender's address), `msg_flags`, the
+//! original destination in `msg_name`, and a payload quoting what was sent. This crate turns
+//! those bytes into typed views that borrow them: no `unsafe`, no allocation, no `std`, and
+//! any Linux ABI (a capture from a 32-bit MIPS router decodes on an x86_64 laptop).
+//!
+//! ```
+//! use errq_codec::abi::Abi;
+//! use errq_codec::meaning::Meaning;
+//! use errq_codec::message::Message;
+//!
+//! // Captured from the kernel by a 32-bit (i686) program: a UDP datagram to
+//! // 127.0.0.1:9, which has no listener, with IP_RECVERR set. The cmsghdr is 12 bytes.
+//! let control = [
+//!     44, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, // cmsg_len 44, SOL_IP, IP_RECVERR
+//!     111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, // sock_extended_err
+//!     2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, // offender 127.0.0.1
+//! ];
+//! let name = [2, 0, 0, 9, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+//! let msg = Message::decode_with(&Abi::I686, &control, 0x2000, &name, b"hello");
+//!
+//! let Some(Meaning::Icmp(icmp)) = msg.meaning() else { panic!("not an ICMP error") };
+//! assert_eq!(icmp.errno.name(), Some("ECONNREFUSED"));
+//! assert!(icmp.is_fatal());
+//! assert_eq!(msg.offender(), Some("127.0.0.1:0".parse().unwrap()));
+//! assert_eq!(msg.destination(), Some("127.0.0.1:9".parse().unwrap()));
+//! assert_eq!(
+//!     msg.to_string(),
+//!     "ICMP destination unreachable (port unreachable) from 127.0.0.1 for 127.0.0.1:9, \
+//!      errno ECONNREFUSED"
+//! );
+//! ```
+//!
+//! The layers, each usable on its own:
+//! - [`cmsg`]: walk and build `cmsghdr` chains for an [`abi::Abi`].
+//! - [`record`]: each control message typed ([`record::Record`]); unknown ones raw.
+//! - [`ee`]: `sock_extended_err` and the offender; [`meaning`]: what it means by origin.
+//! - [`message`]: all of one `recvmsg` in one value, with a `Display` for humans.
+//! - [`icmp`], [`ip`], [`ext`], [`payload`]: the ICMP side: headers, quoted packets,
+//!   RFC 4884 extensions, and the error-queue payload.
+//!
+//! Every decoder checks every length: whatever the bytes, it returns an [`Error`] that says
+//! which structure failed and why, and never panics.
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![cfg_attr(test, allow(clippy::indexing_slicing, clippy::arithmetic_side_effects))]
+// Tests index fixed arrays and do arithmetic on known-small numbers; a panic there is a
+// test failure, which is what a test is for.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::cast_possible_truncation
+    )
+)]
 
 #[cfg(test)]
 extern crate std;

@@ -1,1 +1,498 @@
-//! (in progress)
+//! What an extended error means, by origin: one value to match on.
+//!
+//! [`Meaning::of`] reads a [`SockExtendedErr`] the way the kernel filled it for each
+//! origin (see `KERNEL.md`): the next-hop MTU of a fragmentation-needed, the pointer of a
+//! parameter problem, the OPT_ID key of a timestamp, the counter range of a zerocopy
+//! completion, the 64-bit txtime of a dropped `SO_TXTIME` packet. Unknown origins are kept
+//! raw.
+
+use core::fmt;
+
+use crate::ee::{
+    Origin, Rfc4884, SockExtendedErr, SO_EE_CODE_TXTIME_INVALID_PARAM, SO_EE_CODE_TXTIME_MISSED,
+    SO_EE_CODE_ZEROCOPY_COPIED,
+};
+use crate::errno::Errno;
+use crate::icmp::{Icmpv4Code, Icmpv4Type, Icmpv6Code, Icmpv6Type};
+use crate::timestamp::TstampKind;
+
+/// An error the local stack raised (`SO_EE_ORIGIN_LOCAL`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LocalError {
+    /// `ee_errno`.
+    pub errno: Errno,
+    /// `ee_info`: for `EMSGSIZE`, the MTU the send exceeded.
+    pub info: u32,
+}
+
+impl LocalError {
+    /// The MTU the datagram exceeded, for `EMSGSIZE`.
+    #[must_use]
+    pub fn mtu(&self) -> Option<u32> {
+        self.errno.is("EMSGSIZE").then_some(self.info)
+    }
+}
+
+/// An ICMPv4 error (`SO_EE_ORIGIN_ICMP`; also on a dual-stack IPv6 socket).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IcmpError {
+    /// `ee_type`.
+    pub kind: Icmpv4Type,
+    /// `ee_code`.
+    pub code: Icmpv4Code,
+    /// `ee_errno`, as the kernel converted the type and code.
+    pub errno: Errno,
+    /// `ee_info`.
+    pub info: u32,
+    /// The RFC 4884 view of `ee_data`.
+    pub rfc4884: Rfc4884,
+}
+
+impl IcmpError {
+    /// The next-hop MTU of a fragmentation-needed (type 3 code 4).
+    #[must_use]
+    pub fn mtu(&self) -> Option<u32> {
+        (self.kind == Icmpv4Type::DEST_UNREACH && self.code == Icmpv4Code::FRAG_NEEDED)
+            .then_some(self.info)
+    }
+
+    /// The pointer of a parameter problem (type 12): the offset of the bad octet in the
+    /// original datagram.
+    #[must_use]
+    pub fn pointer(&self) -> Option<u32> {
+        (self.kind == Icmpv4Type::PARAMETER_PROBLEM).then_some(self.info)
+    }
+
+    /// Whether the kernel treats this error as fatal (`icmp_err_convert[].fatal`): a
+    /// connected socket reports it through `SO_ERROR`/the next call even without
+    /// `IP_RECVERR`.
+    #[must_use]
+    pub fn is_fatal(&self) -> bool {
+        icmpv4_fatal(self.kind, self.code)
+    }
+}
+
+/// The kernel's verdict for an ICMPv4 type and code (`icmp_err_convert` in
+/// `net/ipv4/icmp.c`, and `icmp_err` for time exceeded and parameter problem).
+#[must_use]
+pub const fn icmpv4_fatal(kind: Icmpv4Type, code: Icmpv4Code) -> bool {
+    match kind.0 {
+        // Destination unreachable: fatal except net/host unreachable (and their TOS
+        // variants), fragmentation needed and source route failed.
+        3 => !matches!(code.0, 0 | 1 | 4 | 5 | 11 | 12) && code.0 <= 15,
+        // Parameter problem.
+        12 => true,
+        _ => false,
+    }
+}
+
+/// An ICMPv6 error (`SO_EE_ORIGIN_ICMP6`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Icmp6Error {
+    /// `ee_type`.
+    pub kind: Icmpv6Type,
+    /// `ee_code`.
+    pub code: Icmpv6Code,
+    /// `ee_errno`, as the kernel converted the type and code.
+    pub errno: Errno,
+    /// `ee_info`: the whole 32-bit word after the ICMPv6 checksum.
+    pub info: u32,
+    /// The RFC 4884 view of `ee_data`.
+    pub rfc4884: Rfc4884,
+}
+
+impl Icmp6Error {
+    /// The MTU of a packet too big (type 2).
+    #[must_use]
+    pub fn mtu(&self) -> Option<u32> {
+        (self.kind == Icmpv6Type::PACKET_TOO_BIG).then_some(self.info)
+    }
+
+    /// The pointer of a parameter problem (type 4).
+    #[must_use]
+    pub fn pointer(&self) -> Option<u32> {
+        (self.kind == Icmpv6Type::PARAMETER_PROBLEM).then_some(self.info)
+    }
+
+    /// Whether the kernel treats this error as fatal (`icmpv6_err_convert`).
+    #[must_use]
+    pub fn is_fatal(&self) -> bool {
+        icmpv6_fatal(self.kind, self.code)
+    }
+}
+
+/// The kernel's verdict for an ICMPv6 type and code (`icmpv6_err_convert` in
+/// `net/ipv6/icmp.c`).
+#[must_use]
+pub const fn icmpv6_fatal(kind: Icmpv6Type, code: Icmpv6Code) -> bool {
+    match kind.0 {
+        1 => !matches!(code.0, 0 | 2 | 3),
+        4 => true,
+        _ => false,
+    }
+}
+
+/// A transmit timestamp notification (`SO_EE_ORIGIN_TIMESTAMPING` with `ENOMSG`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TxTimestamp {
+    /// `ee_info`: which moment (`SCM_TSTAMP_*`).
+    pub kind: TstampKind,
+    /// `ee_data`: the `SOF_TIMESTAMPING_OPT_ID` key (bytes or packets sent before).
+    pub key: u32,
+}
+
+/// A `MSG_ZEROCOPY` completion: the inclusive, wrapping range of send counters whose
+/// buffers the kernel released.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ZerocopyRange {
+    /// `ee_info`: the first counter.
+    pub lo: u32,
+    /// `ee_data`: the last counter (inclusive).
+    pub hi: u32,
+    /// `ee_code` had `SO_EE_CODE_ZEROCOPY_COPIED`: the kernel copied the data after all.
+    pub copied: bool,
+}
+
+impl ZerocopyRange {
+    /// How many sends completed (`hi - lo + 1`, modulo 2^32; at least 1 up to 2^32).
+    #[must_use]
+    pub const fn count(&self) -> u64 {
+        // Widen first: a full wrap counts 2^32 sends.
+        (self.hi.wrapping_sub(self.lo) as u64).saturating_add(1)
+    }
+
+    /// Whether send counter `n` is in the range (wrapping).
+    #[must_use]
+    pub const fn contains(&self, n: u32) -> bool {
+        n.wrapping_sub(self.lo) <= self.hi.wrapping_sub(self.lo)
+    }
+}
+
+/// A packet dropped by `SO_TXTIME` (`SO_EE_ORIGIN_TXTIME`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TxTimeError {
+    /// `ee_errno`: `ECANCELED` for missed, `EINVAL` for an invalid parameter.
+    pub errno: Errno,
+    /// `ee_code`.
+    pub code: u8,
+    /// The packet's txtime: `ee_data` << 32 | `ee_info`.
+    pub txtime: u64,
+}
+
+impl TxTimeError {
+    /// `SO_EE_CODE_TXTIME_MISSED`: the deadline passed.
+    #[must_use]
+    pub const fn missed(&self) -> bool {
+        self.code == SO_EE_CODE_TXTIME_MISSED
+    }
+
+    /// `SO_EE_CODE_TXTIME_INVALID_PARAM`.
+    #[must_use]
+    pub const fn invalid_param(&self) -> bool {
+        self.code == SO_EE_CODE_TXTIME_INVALID_PARAM
+    }
+}
+
+/// What an extended error means; see the [module docs](self).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Meaning {
+    /// `SO_EE_ORIGIN_NONE`.
+    None(SockExtendedErr),
+    /// `SO_EE_ORIGIN_LOCAL`.
+    Local(LocalError),
+    /// `SO_EE_ORIGIN_ICMP`.
+    Icmp(IcmpError),
+    /// `SO_EE_ORIGIN_ICMP6`.
+    Icmp6(Icmp6Error),
+    /// `SO_EE_ORIGIN_TIMESTAMPING` with `ENOMSG`: a transmit timestamp. The timestamps
+    /// themselves are in the `SO_TIMESTAMPING` record of the same message.
+    Timestamp(TxTimestamp),
+    /// `SO_EE_ORIGIN_TXSTATUS` (the same number as TIMESTAMPING) with another errno.
+    TxStatus(SockExtendedErr),
+    /// `SO_EE_ORIGIN_ZEROCOPY`.
+    Zerocopy(ZerocopyRange),
+    /// `SO_EE_ORIGIN_TXTIME`.
+    TxTime(TxTimeError),
+    /// An origin this crate does not know, raw.
+    Unknown(SockExtendedErr),
+}
+
+impl Meaning {
+    /// Interpret `ee` by its origin.
+    #[must_use]
+    pub fn of(ee: &SockExtendedErr) -> Self {
+        match ee.origin {
+            Origin::NONE => Self::None(*ee),
+            Origin::LOCAL => Self::Local(LocalError {
+                errno: ee.errno,
+                info: ee.info,
+            }),
+            Origin::ICMP => Self::Icmp(IcmpError {
+                kind: Icmpv4Type(ee.kind),
+                code: Icmpv4Code(ee.code),
+                errno: ee.errno,
+                info: ee.info,
+                rfc4884: ee.rfc4884(),
+            }),
+            Origin::ICMP6 => Self::Icmp6(Icmp6Error {
+                kind: Icmpv6Type(ee.kind),
+                code: Icmpv6Code(ee.code),
+                errno: ee.errno,
+                info: ee.info,
+                rfc4884: ee.rfc4884(),
+            }),
+            Origin::TIMESTAMPING if ee.errno.is("ENOMSG") => Self::Timestamp(TxTimestamp {
+                kind: TstampKind(ee.info),
+                key: ee.data,
+            }),
+            Origin::TXSTATUS => Self::TxStatus(*ee),
+            Origin::ZEROCOPY => Self::Zerocopy(ZerocopyRange {
+                lo: ee.info,
+                hi: ee.data,
+                copied: ee.code & SO_EE_CODE_ZEROCOPY_COPIED != 0,
+            }),
+            Origin::TXTIME => Self::TxTime(TxTimeError {
+                errno: ee.errno,
+                code: ee.code,
+                txtime: (u64::from(ee.data) << 32) | u64::from(ee.info),
+            }),
+            _ => Self::Unknown(*ee),
+        }
+    }
+
+    /// The errno the kernel reported, for every variant.
+    #[must_use]
+    pub const fn errno(&self) -> Option<Errno> {
+        match self {
+            Self::None(e) | Self::TxStatus(e) | Self::Unknown(e) => Some(e.errno),
+            Self::Local(l) => Some(l.errno),
+            Self::Icmp(i) => Some(i.errno),
+            Self::Icmp6(i) => Some(i.errno),
+            Self::TxTime(t) => Some(t.errno),
+            Self::Timestamp(_) | Self::Zerocopy(_) => None,
+        }
+    }
+
+    /// The path MTU this error reports, if any (LOCAL `EMSGSIZE`, fragmentation needed,
+    /// packet too big).
+    #[must_use]
+    pub fn mtu(&self) -> Option<u32> {
+        match self {
+            Self::Local(l) => l.mtu(),
+            Self::Icmp(i) => i.mtu(),
+            Self::Icmp6(i) => i.mtu(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Meaning {
+    /// A short description: `ICMP time exceeded (TTL exceeded in transit)`,
+    /// `ICMPv6 packet too big (MTU 1280)`, `local error (MTU 1280)`, `TX timestamp SND
+    /// key 3`, `zerocopy completion 0..=4 (copied)`, ...
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::None(e) => write!(f, "error with no origin (type {} code {})", e.kind, e.code),
+            Self::Local(l) => match l.mtu() {
+                Some(m) => write!(f, "local error (MTU {m})"),
+                None => f.write_str("local error"),
+            },
+            Self::Icmp(i) => {
+                f.write_str("ICMP ")?;
+                write_icmp(
+                    f,
+                    i.kind.name(),
+                    i.kind.0,
+                    i.kind.code_name(i.code),
+                    i.code.0,
+                )?;
+                if let Some(m) = i.mtu() {
+                    write!(f, " (MTU {m})")?;
+                }
+                if let Some(p) = i.pointer() {
+                    write!(f, " (pointer {p})")?;
+                }
+                Ok(())
+            }
+            Self::Icmp6(i) => {
+                f.write_str("ICMPv6 ")?;
+                write_icmp(
+                    f,
+                    i.kind.name(),
+                    i.kind.0,
+                    i.kind.code_name(i.code),
+                    i.code.0,
+                )?;
+                if let Some(m) = i.mtu() {
+                    write!(f, " (MTU {m})")?;
+                }
+                if let Some(p) = i.pointer() {
+                    write!(f, " (pointer {p})")?;
+                }
+                Ok(())
+            }
+            Self::Timestamp(t) => write!(f, "TX timestamp {} key {}", t.kind, t.key),
+            Self::TxStatus(e) => write!(f, "TX status (info {} data {})", e.info, e.data),
+            Self::Zerocopy(z) => {
+                write!(f, "zerocopy completion {}..={}", z.lo, z.hi)?;
+                if z.copied {
+                    f.write_str(" (copied)")?;
+                }
+                Ok(())
+            }
+            Self::TxTime(t) => {
+                let what = if t.missed() {
+                    "missed"
+                } else if t.invalid_param() {
+                    "invalid parameter"
+                } else {
+                    "error"
+                };
+                write!(f, "txtime {what} (txtime {})", t.txtime)
+            }
+            Self::Unknown(e) => write!(f, "{} (type {} code {})", e.origin, e.kind, e.code),
+        }
+    }
+}
+
+fn write_icmp(
+    f: &mut fmt::Formatter<'_>,
+    name: Option<&str>,
+    kind: u8,
+    code_name: Option<&str>,
+    code: u8,
+) -> fmt::Result {
+    match name {
+        Some(n) => f.write_str(n)?,
+        None => write!(f, "type {kind}")?,
+    }
+    match code_name {
+        // Types without codes name code 0 "no code": nothing worth printing.
+        Some(c) if c != name.unwrap_or("") && c != "no code" => write!(f, " ({c})"),
+        Some(_) => Ok(()),
+        None if code == 0 => Ok(()),
+        None => write!(f, " (code {code})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::Endian;
+    use crate::errno::ErrnoNumbering;
+
+    fn ee(
+        errno: &str,
+        origin: Origin,
+        kind: u8,
+        code: u8,
+        info: u32,
+        data: u32,
+    ) -> SockExtendedErr {
+        let e = Errno::from_name(errno, ErrnoNumbering::Generic)
+            .map_or(Errno::new(0, ErrnoNumbering::Generic), |e| e);
+        SockExtendedErr::new(e, origin, kind, code, info, data, Endian::Little)
+    }
+
+    #[test]
+    fn icmp_meanings() {
+        let m = Meaning::of(&ee("EMSGSIZE", Origin::ICMP, 3, 4, 1280, 0));
+        assert_eq!(m.mtu(), Some(1280));
+        let Meaning::Icmp(i) = m else { panic!() };
+        assert!(!i.is_fatal());
+        let m = Meaning::of(&ee("EPROTO", Origin::ICMP, 12, 0, 20, 0));
+        let Meaning::Icmp(i) = m else { panic!() };
+        assert_eq!((i.pointer(), i.is_fatal()), (Some(20), true));
+        let Meaning::Icmp(i) = Meaning::of(&ee("ECONNREFUSED", Origin::ICMP, 3, 3, 0, 0)) else {
+            panic!()
+        };
+        assert!(i.is_fatal());
+        let Meaning::Icmp6(i) = Meaning::of(&ee("EMSGSIZE", Origin::ICMP6, 2, 0, 1280, 0)) else {
+            panic!()
+        };
+        assert_eq!((i.mtu(), i.is_fatal()), (Some(1280), false));
+        let Meaning::Icmp6(i) = Meaning::of(&ee("EPROTO", Origin::ICMP6, 1, 7, 0, 0)) else {
+            panic!()
+        };
+        assert!(i.is_fatal());
+        let Meaning::Icmp6(i) = Meaning::of(&ee("ENETUNREACH", Origin::ICMP6, 1, 0, 0, 0)) else {
+            panic!()
+        };
+        assert!(!i.is_fatal());
+    }
+
+    #[test]
+    fn fatal_table_matches_the_kernel() {
+        // icmp_err_convert[].fatal, codes 0..=15.
+        let fatal = [0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1];
+        for (code, f) in fatal.iter().enumerate() {
+            assert_eq!(
+                icmpv4_fatal(Icmpv4Type::DEST_UNREACH, Icmpv4Code(code as u8)),
+                *f == 1,
+                "code {code}"
+            );
+        }
+        assert!(!icmpv4_fatal(Icmpv4Type::TIME_EXCEEDED, Icmpv4Code(0)));
+        // tab_unreach[].fatal, codes 0..=6, then EPROTO fatal.
+        let fatal6 = [0, 1, 0, 0, 1, 1, 1, 1, 1];
+        for (code, f) in fatal6.iter().enumerate() {
+            assert_eq!(
+                icmpv6_fatal(Icmpv6Type::DEST_UNREACH, Icmpv6Code(code as u8)),
+                *f == 1,
+                "code {code}"
+            );
+        }
+        assert!(!icmpv6_fatal(Icmpv6Type::TIME_EXCEEDED, Icmpv6Code(0)));
+    }
+
+    #[test]
+    fn other_origins() {
+        assert_eq!(
+            Meaning::of(&ee("ENOMSG", Origin::TIMESTAMPING, 0, 0, 1, 7)),
+            Meaning::Timestamp(TxTimestamp {
+                kind: TstampKind::SCHED,
+                key: 7
+            })
+        );
+        let z = Meaning::of(&ee("", Origin::ZEROCOPY, 0, 1, u32::MAX - 1, 2));
+        let Meaning::Zerocopy(z) = z else { panic!() };
+        assert_eq!((z.count(), z.copied), (5, true));
+        assert!(z.contains(0) && z.contains(u32::MAX) && !z.contains(3));
+        let Meaning::TxTime(t) =
+            Meaning::of(&ee("ECANCELED", Origin::TXTIME, 0, 2, 0xdead_beef, 1))
+        else {
+            panic!()
+        };
+        assert_eq!((t.txtime, t.missed()), (0x1_dead_beef, true));
+        assert!(matches!(
+            Meaning::of(&ee("EIO", Origin(9), 0, 0, 0, 0)),
+            Meaning::Unknown(_)
+        ));
+        assert!(matches!(
+            Meaning::of(&ee("EIO", Origin::TXSTATUS, 0, 0, 0, 0)),
+            Meaning::TxStatus(_)
+        ));
+        let Meaning::Local(l) = Meaning::of(&ee("EMSGSIZE", Origin::LOCAL, 0, 0, 1280, 0)) else {
+            panic!()
+        };
+        assert_eq!(l.mtu(), Some(1280));
+    }
+
+    #[test]
+    fn display() {
+        let s = |m: Meaning| std::format!("{m}");
+        assert_eq!(
+            s(Meaning::of(&ee("EHOSTUNREACH", Origin::ICMP, 11, 0, 0, 0))),
+            "ICMP time exceeded (TTL exceeded in transit)"
+        );
+        assert_eq!(
+            s(Meaning::of(&ee("EMSGSIZE", Origin::ICMP6, 2, 0, 1280, 0))),
+            "ICMPv6 packet too big (MTU 1280)"
+        );
+        assert_eq!(
+            s(Meaning::of(&ee("", Origin::ZEROCOPY, 0, 0, 0, 4))),
+            "zerocopy completion 0..=4"
+        );
+    }
+}

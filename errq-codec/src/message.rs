@@ -1,1 +1,398 @@
-//! (in progress)
+//! One error-queue message, decoded in one pass: the error, its companions, the original
+//! destination and what was truncated.
+//!
+//! ```
+//! use errq_codec::abi::Abi;
+//! use errq_codec::message::Message;
+//!
+//! // A real x86_64 capture: UDP to a closed port on 127.0.0.1 with IP_RECVTTL.
+//! let control = [
+//!     20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0,
+//!     48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0,
+//!     111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+//!     2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+//! ];
+//! let name = [2, 0, 0, 9, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+//! let m = Message::decode_with(&Abi::X86_64, &control, 0x2000, &name, b"ping");
+//! assert_eq!(
+//!     m.to_string(),
+//!     "ICMP destination unreachable (port unreachable) from 127.0.0.1 for 127.0.0.1:9, \
+//!      errno ECONNREFUSED, TTL 64"
+//! );
+//! assert_eq!(m.companions().ttl, Some(64));
+//! ```
+
+use core::fmt;
+use core::net::SocketAddr;
+
+use crate::abi::Abi;
+use crate::addr;
+use crate::ee::ExtendedError;
+use crate::error::Error;
+use crate::meaning::Meaning;
+use crate::optstats::NlAttrs;
+use crate::record::{ErrorLevel, In6Pktinfo, InPktinfo, Ip6Mtuinfo, Record, Records};
+use crate::timestamp::{Layout, ScmTimestamping, Timespec, Timeval};
+
+/// `MSG_ERRQUEUE`.
+pub const MSG_ERRQUEUE: i32 = 0x2000;
+/// `MSG_CTRUNC`: the control buffer was too small.
+pub const MSG_CTRUNC: i32 = 0x8;
+/// `MSG_TRUNC`: the payload was longer than the buffer.
+pub const MSG_TRUNC: i32 = 0x20;
+
+/// The companion records of a message, each the last one of its kind (the kernel sends at
+/// most one of each).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Companions<'a> {
+    /// `SO_TIMESTAMPING` (old or new).
+    pub timestamping: Option<ScmTimestamping>,
+    /// `SO_TIMESTAMP` (old or new).
+    pub timestamp: Option<(Layout, Timeval)>,
+    /// `SO_TIMESTAMPNS` (old or new).
+    pub timestampns: Option<(Layout, Timespec)>,
+    /// `SCM_TIMESTAMPING_OPT_STATS`.
+    pub opt_stats: Option<NlAttrs<'a>>,
+    /// `IP_TTL`: the TTL of the ICMP packet.
+    pub ttl: Option<i32>,
+    /// `IP_TOS`: the TOS of the ICMP packet.
+    pub tos: Option<u8>,
+    /// `IP_PKTINFO`.
+    pub pktinfo: Option<InPktinfo>,
+    /// `IP_RECVOPTS`.
+    pub recv_opts: Option<&'a [u8]>,
+    /// `IP_RETOPTS`.
+    pub ret_opts: Option<&'a [u8]>,
+    /// `IP_ORIGDSTADDR` / `IPV6_ORIGDSTADDR`.
+    pub orig_dst: Option<SocketAddr>,
+    /// `IP_CHECKSUM`.
+    pub checksum: Option<u32>,
+    /// `IP_RECVFRAGSIZE` / `IPV6_RECVFRAGSIZE`.
+    pub frag_size: Option<i32>,
+    /// `IPV6_PKTINFO`.
+    pub pktinfo6: Option<In6Pktinfo>,
+    /// `IPV6_HOPLIMIT`: the hop limit of the ICMPv6 packet.
+    pub hop_limit: Option<i32>,
+    /// `IPV6_TCLASS`.
+    pub tclass: Option<i32>,
+    /// `IPV6_FLOWINFO`.
+    pub flowinfo: Option<u32>,
+    /// `IPV6_PATHMTU`.
+    pub path_mtu: Option<Ip6Mtuinfo>,
+    /// How many records were not one of the above (see [`Message::records`]).
+    pub others: usize,
+}
+
+/// One error-queue message; see the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct Message<'a> {
+    abi: Abi,
+    control: &'a [u8],
+    flags: i32,
+    name: &'a [u8],
+    payload: &'a [u8],
+    error: Option<(ErrorLevel, ExtendedError<'a>)>,
+    companions: Companions<'a>,
+    problem: Option<Error>,
+}
+
+impl<'a> Message<'a> {
+    /// Decode a message written for the native ABI: the control bytes (`msg_controllen`
+    /// long), `msg_flags`, the `msg_name` bytes (`msg_namelen` long) and the payload bytes
+    /// `recvmsg` returned. Never fails: problems are kept in the view ([`Message::problem`]).
+    #[must_use]
+    pub fn decode(control: &'a [u8], msg_flags: i32, name: &'a [u8], payload: &'a [u8]) -> Self {
+        Self::decode_with(&Abi::NATIVE, control, msg_flags, name, payload)
+    }
+
+    /// [`Message::decode`] for a capture made on another ABI.
+    #[must_use]
+    pub fn decode_with(
+        abi: &Abi,
+        control: &'a [u8],
+        msg_flags: i32,
+        name: &'a [u8],
+        payload: &'a [u8],
+    ) -> Self {
+        let mut m = Self {
+            abi: *abi,
+            control,
+            flags: msg_flags,
+            name,
+            payload,
+            error: None,
+            companions: Companions::default(),
+            problem: None,
+        };
+        for r in Records::new(control, *abi) {
+            match r {
+                Ok(r) => m.take(r),
+                Err(e) => {
+                    if m.problem.is_none() {
+                        m.problem = Some(e);
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    fn take(&mut self, r: Record<'a>) {
+        let c = &mut self.companions;
+        match r {
+            Record::Error(level, e) => self.error = Some((level, e)),
+            Record::Timestamping(t) => c.timestamping = Some(t),
+            Record::Timestamp(l, t) => c.timestamp = Some((l, t)),
+            Record::TimestampNs(l, t) => c.timestampns = Some((l, t)),
+            Record::OptStats(a) => c.opt_stats = Some(a),
+            Record::Ttl(v) => c.ttl = Some(v),
+            Record::Tos(v) => c.tos = Some(v),
+            Record::Pktinfo(p) => c.pktinfo = Some(p),
+            Record::RecvOpts(o) => c.recv_opts = Some(o),
+            Record::RetOpts(o) => c.ret_opts = Some(o),
+            Record::OrigDstAddr(a) => c.orig_dst = Some(a.into()),
+            Record::OrigDstAddr6(a) => c.orig_dst = Some(a.into()),
+            Record::Checksum(v) => c.checksum = Some(v),
+            Record::FragSize(v) | Record::FragSize6(v) => c.frag_size = Some(v),
+            Record::Pktinfo6(p) => c.pktinfo6 = Some(p),
+            Record::HopLimit(v) => c.hop_limit = Some(v),
+            Record::TrafficClass(v) => c.tclass = Some(v),
+            Record::FlowInfo(v) => c.flowinfo = Some(v),
+            Record::PathMtu(m) => c.path_mtu = Some(m),
+            Record::Other(_) => c.others = c.others.saturating_add(1),
+        }
+    }
+
+    /// The ABI the message was decoded with.
+    #[must_use]
+    pub const fn abi(&self) -> &Abi {
+        &self.abi
+    }
+
+    /// The extended error (the last record of an error-queue message), if it was there
+    /// whole.
+    #[must_use]
+    pub const fn error(&self) -> Option<&ExtendedError<'a>> {
+        match &self.error {
+            Some((_, e)) => Some(e),
+            None => None,
+        }
+    }
+
+    /// Which control message carried the error.
+    #[must_use]
+    pub fn error_level(&self) -> Option<ErrorLevel> {
+        self.error.map(|(l, _)| l)
+    }
+
+    /// What the error means, by origin.
+    #[must_use]
+    pub fn meaning(&self) -> Option<Meaning> {
+        self.error.as_ref().map(|(_, e)| Meaning::of(&e.ee))
+    }
+
+    /// The offender: the router or host that sent the ICMP error.
+    #[must_use]
+    pub fn offender(&self) -> Option<SocketAddr> {
+        self.error.as_ref().and_then(|(_, e)| e.offender())
+    }
+
+    /// The companion records.
+    #[must_use]
+    pub const fn companions(&self) -> &Companions<'a> {
+        &self.companions
+    }
+
+    /// The timestamps of a transmit timestamp: the `SO_TIMESTAMPING` record.
+    #[must_use]
+    pub const fn timestamping(&self) -> Option<&ScmTimestamping> {
+        self.companions.timestamping.as_ref()
+    }
+
+    /// The TTL or hop limit of the ICMP packet (`IP_TTL` or `IPV6_HOPLIMIT`), if the socket
+    /// asked for it.
+    #[must_use]
+    pub fn icmp_ttl(&self) -> Option<i32> {
+        self.companions.ttl.or(self.companions.hop_limit)
+    }
+
+    /// The first problem met while decoding the control buffer: a broken `cmsghdr` (which
+    /// ended the walk) or a record too short for its type (e.g. the error the kernel cut
+    /// short under `MSG_CTRUNC`). Records before it were decoded.
+    #[must_use]
+    pub const fn problem(&self) -> Option<Error> {
+        self.problem
+    }
+
+    /// The original destination from `msg_name` (address and port of the datagram that
+    /// failed); `None` for timestamp and zerocopy messages (namelen 0) or an undecodable
+    /// name.
+    #[must_use]
+    pub fn destination(&self) -> Option<SocketAddr> {
+        addr::decode(self.name, self.abi.endian).ok().flatten()
+    }
+
+    /// `msg_flags` as returned.
+    #[must_use]
+    pub const fn flags(&self) -> i32 {
+        self.flags
+    }
+
+    /// `MSG_CTRUNC`: the control buffer was too small; the last records (the error first)
+    /// are missing or cut short.
+    #[must_use]
+    pub const fn control_truncated(&self) -> bool {
+        self.flags & MSG_CTRUNC != 0
+    }
+
+    /// `MSG_TRUNC`: the payload was longer than the buffer.
+    #[must_use]
+    pub const fn payload_truncated(&self) -> bool {
+        self.flags & MSG_TRUNC != 0
+    }
+
+    /// The control bytes.
+    #[must_use]
+    pub const fn control(&self) -> &'a [u8] {
+        self.control
+    }
+
+    /// The `msg_name` bytes.
+    #[must_use]
+    pub const fn name(&self) -> &'a [u8] {
+        self.name
+    }
+
+    /// The payload: what the kernel quoted of the datagram (see `crate::payload`).
+    #[must_use]
+    pub const fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+
+    /// Every record again, typed, unknown ones included.
+    #[must_use]
+    pub const fn records(&self) -> Records<'a> {
+        Records::new(self.control, self.abi)
+    }
+}
+
+impl fmt::Display for Message<'_> {
+    /// One line, the way a network engineer reads it, e.g. `ICMP time exceeded (TTL
+    /// exceeded in transit) from 198.18.1.1 for 198.18.2.2:33434, errno EHOSTUNREACH,
+    /// TTL 64`. Nothing is allocated.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some((_, e)) = &self.error else {
+            f.write_str("no error record")?;
+            if self.control_truncated() {
+                f.write_str(" (control truncated)")?;
+            }
+            if let Some(p) = self.problem {
+                write!(f, " ({p})")?;
+            }
+            return Ok(());
+        };
+        let meaning = Meaning::of(&e.ee);
+        write!(f, "{meaning}")?;
+        if let Some(o) = e.offender() {
+            write!(f, " from {}", o.ip())?;
+        }
+        if let Some(d) = self.destination() {
+            write!(f, " for {d}")?;
+        }
+        if let Some(errno) = meaning.errno() {
+            write!(f, ", errno {errno}")?;
+        }
+        if let Some(t) = self.companions.ttl {
+            write!(f, ", TTL {t}")?;
+        }
+        if let Some(t) = self.companions.hop_limit {
+            write!(f, ", hop limit {t}")?;
+        }
+        if let Some(ts) = self
+            .companions
+            .timestamping
+            .and_then(|t| t.software().or(t.hardware()))
+        {
+            write!(f, ", at {ts}")?;
+        }
+        if self.control_truncated() {
+            f.write_str(", control truncated")?;
+        }
+        if self.payload_truncated() {
+            f.write_str(", payload truncated")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmsg::CmsgWriter;
+    use crate::ee::{Origin, SockExtendedErr};
+    use crate::errno::{Errno, ErrnoNumbering};
+    use crate::error::Structure;
+    use std::string::ToString;
+
+    fn time_exceeded(abi: &Abi, buf: &mut [u8]) -> usize {
+        let mut w = CmsgWriter::new(buf, *abi);
+        w.put_cmsg(0, 2, &abi.endian.u32_bytes(63));
+        let ee = SockExtendedErr::new(
+            Errno::from_name("EHOSTUNREACH", abi.errno).unwrap(),
+            Origin::ICMP,
+            11,
+            0,
+            0,
+            0,
+            abi.endian,
+        );
+        let mut d = [0u8; 32];
+        ee.encode(abi.endian, &mut d).unwrap();
+        addr::encode(&"198.18.1.1:0".parse().unwrap(), abi.endian, &mut d[16..]).unwrap();
+        w.put_cmsg(0, 11, &d);
+        w.len()
+    }
+
+    #[test]
+    fn display_reads_like_tracepath() {
+        for abi in Abi::PRESETS {
+            let mut buf = [0u8; 128];
+            let n = time_exceeded(abi, &mut buf);
+            let mut name = [0u8; 16];
+            addr::encode(&"198.18.2.2:33434".parse().unwrap(), abi.endian, &mut name).unwrap();
+            let m = Message::decode_with(abi, &buf[..n], MSG_ERRQUEUE, &name, &[]);
+            assert_eq!(
+                m.to_string(),
+                "ICMP time exceeded (TTL exceeded in transit) from 198.18.1.1 for 198.18.2.2:33434, errno EHOSTUNREACH, TTL 63",
+                "{}",
+                abi.name
+            );
+            assert_eq!(m.problem(), None);
+            assert_eq!(m.icmp_ttl(), Some(63));
+        }
+    }
+
+    #[test]
+    fn ctrunc_keeps_the_companion_and_reports_the_cut() {
+        let abi = Abi::X86_64;
+        let mut full = [0u8; 128];
+        let n = time_exceeded(&abi, &mut full);
+        assert_eq!(n, 72);
+        // The kernel with a 40-byte control buffer: TTL whole, the error cut to 16 bytes.
+        let mut buf = [0u8; 40];
+        let n2 = time_exceeded(&abi, &mut buf);
+        let m = Message::decode_with(&abi, &buf[..n2], MSG_ERRQUEUE | MSG_CTRUNC, &[], &[]);
+        assert_eq!(m.companions().ttl, Some(63));
+        assert!(m.error().is_none());
+        assert!(m.control_truncated());
+        assert_eq!(
+            m.problem(),
+            Some(Error::truncated(Structure::ExtendedErr, 16, 0))
+        );
+        assert_eq!(
+            m.to_string(),
+            "no error record (control truncated) (sock_extended_err truncated: needs 16 bytes, 0 available)"
+        );
+        let _ = ErrnoNumbering::Generic;
+    }
+}
