@@ -7,6 +7,10 @@
 //!   `std::net::UdpSocket` set non-blocking): [`wait_error`], [`recv_error`],
 //!   [`recv_batch`];
 //! - a [`tokio::net::UdpSocket`]: [`recv_error_udp`].
+//!
+//! Registering a socket is the caller's step: `AsyncFd::register` (tokio 1.54 and later,
+//! `unsafe` because the fd must stay open while registered) or `AsyncFd::new` before that.
+//! The socket must be non-blocking.
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd};
