@@ -65,8 +65,16 @@ fn port_unreachable(ip: &str) {
     assert_eq!(buffers.payload(&received), PROBE);
     assert_eq!(buffers.name(&received), destination_bytes(to).as_slice());
     assert!(received.control_len > 0);
-    let line = buffers.message(&received).to_string();
+    let message = buffers.message(&received);
+    let line = message.to_string();
     assert!(line.contains("ECONNREFUSED"), "{line}");
+    assert_eq!(message.destination(), Some(to), "the original destination");
+    assert_eq!(
+        message.offender().map(|a| a.ip()),
+        Some(to.ip()),
+        "ICMP from loopback"
+    );
+    assert_eq!(message.problem(), None);
 
     // The entry is consumed: the queue is empty again, which is not an error.
     assert_eq!(buffers.recv(&socket).unwrap(), None);
@@ -118,7 +126,11 @@ fn truncation_is_visible_in_flags() {
     assert_eq!(buffers.payload(&received), &PROBE[..3]);
     assert!(received.control_len <= 24);
     // The view is still built; it reports the cut record instead of panicking.
-    let _ = buffers.message(&received).to_string();
+    let message = buffers.message(&received);
+    assert!(message.control_truncated());
+    assert!(message.error().is_none());
+    assert!(message.problem().is_some());
+    let _ = message.to_string();
 }
 
 #[test]
