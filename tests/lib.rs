@@ -1,1 +1,6 @@
 //! Integration tests for errq: see the files under `tests/tests/`.
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
