@@ -83,8 +83,6 @@ PARAMS="a4=198.18.1.1 a6=2001:db8:1::1 r4=198.18.1.2 r6=2001:db8:1::2
  b4=198.18.2.2 b6=2001:db8:2::2 unreach4=198.18.50.1 unreach6=2001:db8:50::1
  prohib4=198.18.51.1 prohib6=2001:db8:51::1 hole4=198.18.52.1 hole6=2001:db8:52::1
  dport=33999"
-# shellcheck disable=SC2086
-set -- "$@"
 OUT="$TMP/out"
 mkdir -p "$OUT"
 
