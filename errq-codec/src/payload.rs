@@ -37,7 +37,7 @@ pub enum PayloadKind {
     /// A TCP socket: from the original TCP header.
     Tcp,
     /// A transmit timestamp without `SOF_TIMESTAMPING_OPT_TSONLY`: the sent packet from its
-    /// Ethernet header (14 zero bytes on loopback).
+    /// Ethernet header (zero MAC addresses on loopback).
     #[doc(alias = "SOF_TIMESTAMPING_OPT_TSONLY")]
     TxTimestamp,
 }
@@ -52,7 +52,7 @@ pub struct EthernetHeader {
     pub src: [u8; 6],
     /// The VLAN tag control information, if the frame is tagged.
     pub vlan_tci: Option<u16>,
-    /// The EtherType of the payload (0 on loopback).
+    /// The EtherType of the payload.
     pub ethertype: u16,
 }
 
@@ -103,10 +103,11 @@ impl EthernetHeader {
         ))
     }
 
-    /// Whether this is the all-zero header the kernel puts on loopback packets.
+    /// Whether this is the header the kernel puts on loopback packets: both MAC addresses zero
+    /// (the EtherType is still set, 0x0800 or 0x86dd, in real captures).
     #[must_use]
     pub fn is_loopback(&self) -> bool {
-        self.dst == [0; 6] && self.src == [0; 6] && self.ethertype == 0 && self.vlan_tci.is_none()
+        self.dst == [0; 6] && self.src == [0; 6] && self.vlan_tci.is_none()
     }
 }
 
@@ -253,6 +254,24 @@ pub fn split_rfc4884(payload: &[u8], len: u16) -> (&[u8], Option<Result<Extensio
             ))),
         ),
     }
+}
+
+/// The opt-in fallback for routers that predate RFC 4884 (they put an extension at offset 128
+/// after the ICMP header and leave the length field zero, so the kernel reports `len` 0): look
+/// for a version-2 extension header whose checksum verifies at offset `128 - stripped` of the
+/// payload, `stripped` being the bytes of the quote the kernel removed before the payload (for
+/// UDP: IP header + 8; for a ping socket: the IP header).
+///
+/// Returns the payload before the extension and the extension, or `None` if there is none
+/// that verifies there.
+#[must_use]
+pub fn find_compat_extension(payload: &[u8], stripped: usize) -> Option<(&[u8], Extension<'_>)> {
+    let off = crate::ext::COMPAT_OFFSET.checked_sub(stripped)?;
+    let ext = Extension::new(payload.get(off..)?).ok()?;
+    if ext.checksum_status() != crate::ext::ExtensionChecksum::Valid {
+        return None;
+    }
+    Some((payload.get(..off)?, ext))
 }
 
 #[cfg(test)]
