@@ -137,6 +137,9 @@ fn control_space_fits_the_largest_error_message() {
     // 16-byte cmsghdr, 8-byte alignment: see error_control_space's docs for the parts.
     #[cfg(target_pointer_width = "64")]
     assert_eq!(ERROR_CONTROL_SPACE, 800);
+    // 12-byte cmsghdr, 4-byte alignment (i686, arm, and any 32-bit task).
+    #[cfg(target_pointer_width = "32")]
+    assert_eq!(ERROR_CONTROL_SPACE, 724);
     assert_eq!(ERROR_CONTROL_SPACE, error_control_space());
     assert_eq!(
         ControlBuffer::<ERROR_CONTROL_SPACE>::LEN,
