@@ -276,15 +276,15 @@ pub enum Transport<'a> {
 }
 
 impl<'a> Transport<'a> {
-    /// The transport header of protocol `protocol` at the start of `bytes`; `v6` says whether
-    /// it follows an IPv6 header (which decides between ICMP and ICMPv6).
+    /// The transport header of protocol `protocol` at the start of `bytes`. The protocol
+    /// number alone decides (ICMP is 1, ICMPv6 58, whichever IP version carries them).
     #[must_use]
-    pub fn new(protocol: IpProtocol, bytes: &'a [u8], v6: bool) -> Self {
+    pub fn new(protocol: IpProtocol, bytes: &'a [u8]) -> Self {
         match protocol {
             IpProtocol::UDP | IpProtocol::UDP_LITE => Self::Udp(QuotedUdp::new(bytes), protocol),
             IpProtocol::TCP => Self::Tcp(QuotedTcp::new(bytes)),
-            IpProtocol::ICMP if !v6 => Self::Icmp(QuotedIcmp::new(bytes, false)),
-            IpProtocol::ICMPV6 if v6 => Self::Icmp(QuotedIcmp::new(bytes, true)),
+            IpProtocol::ICMP => Self::Icmp(QuotedIcmp::new(bytes, false)),
+            IpProtocol::ICMPV6 => Self::Icmp(QuotedIcmp::new(bytes, true)),
             _ => Self::Other { protocol, bytes },
         }
     }
@@ -410,19 +410,16 @@ mod tests {
         assert_eq!(q.payload(), &[1, 2]);
 
         let echo = [8, 0, 0xf7, 0xfe, 0x12, 0x34, 0x00, 0x01];
-        let t = Transport::new(IpProtocol::ICMP, &echo, false);
+        let t = Transport::new(IpProtocol::ICMP, &echo);
         assert_eq!(t.echo(), Some((0x1234, 1)));
-        assert_eq!(
-            Transport::new(IpProtocol::ICMP, &echo[..7], false).echo(),
-            None
-        );
+        assert_eq!(Transport::new(IpProtocol::ICMP, &echo[..7]).echo(), None);
         // An ICMPv4 echo request type is not an echo in ICMPv6.
-        assert_eq!(Transport::new(IpProtocol::ICMPV6, &echo, true).echo(), None);
+        assert_eq!(Transport::new(IpProtocol::ICMPV6, &echo).echo(), None);
 
         let tcp = [
             0x1f, 0x90, 0x00, 0x50, 0, 0, 0, 7, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff,
         ];
-        let t = Transport::new(IpProtocol::TCP, &tcp, false);
+        let t = Transport::new(IpProtocol::TCP, &tcp);
         assert_eq!(t.ports(), Some((8080, 80)));
         let Transport::Tcp(q) = t else { panic!() };
         assert_eq!(q.seq_number(), Some(7));

@@ -226,7 +226,7 @@ impl<'a> Ipv4Header<'a> {
                 bytes: self.payload(),
             }
         } else {
-            Transport::new(self.protocol(), self.payload(), false)
+            Transport::new(self.protocol(), self.payload())
         }
     }
 

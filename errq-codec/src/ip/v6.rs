@@ -165,7 +165,7 @@ impl<'a> Ipv6Header<'a> {
                 bytes: headers.rest,
             }
         } else {
-            Transport::new(headers.next, headers.rest, true)
+            Transport::new(headers.next, headers.rest)
         }
     }
 
