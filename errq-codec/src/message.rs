@@ -23,14 +23,16 @@
 //! ```
 
 use core::fmt;
-use core::net::SocketAddr;
+use core::net::{IpAddr, SocketAddr};
 
 use crate::abi::Abi;
 use crate::addr;
-use crate::ee::ExtendedError;
+use crate::ee::{ExtendedError, Origin};
 use crate::error::Error;
+use crate::ext::Extension;
 use crate::meaning::Meaning;
 use crate::optstats::NlAttrs;
+use crate::payload::{self, Payload, PayloadKind};
 use crate::record::{ErrorLevel, In6Pktinfo, InPktinfo, Ip6Mtuinfo, Record, Records};
 use crate::timestamp::{Layout, ScmTimestamping, Timespec, Timeval};
 
@@ -274,6 +276,77 @@ impl<'a> Message<'a> {
     pub const fn records(&self) -> Records<'a> {
         Records::new(self.control, self.abi)
     }
+
+    /// The RFC 4884 length the kernel reported for an ICMP or ICMPv6 error (0 = none).
+    fn rfc4884_len(&self) -> u16 {
+        match &self.error {
+            Some((_, e)) if matches!(e.ee.origin, Origin::ICMP | Origin::ICMP6) => {
+                e.ee.rfc4884().len
+            }
+            _ => 0,
+        }
+    }
+
+    /// The payload up to the RFC 4884 extension, if any: what the socket quoted of the
+    /// original datagram (zero-padded by the router when it was short).
+    #[must_use]
+    pub fn original(&self) -> &'a [u8] {
+        payload::split_rfc4884(self.payload, self.rfc4884_len()).0
+    }
+
+    /// The RFC 4884 extension structure at `ee_rfc4884.len` of the payload (the socket must
+    /// have set `IP_RECVERR_RFC4884` / `IPV6_RECVERR_RFC4884`); `None` when the kernel
+    /// reported no extension. A bad checksum is not an error here: see
+    /// [`Extension::checksum_status`] (and the kernel's `SO_EE_RFC4884_FLAG_INVALID` in
+    /// [`crate::ee::Rfc4884::invalid`]).
+    ///
+    /// For routers that predate RFC 4884, see [`payload::find_compat_extension`].
+    #[must_use]
+    pub fn extension(&self) -> Option<Result<Extension<'a>, Error>> {
+        payload::split_rfc4884(self.payload, self.rfc4884_len()).1
+    }
+
+    /// The quoted original datagram (before any extension), interpreted for the kind of
+    /// socket the message was read from.
+    ///
+    /// # Errors
+    /// Those of [`Payload::parse`].
+    pub fn quoted(&self, kind: PayloadKind) -> Result<Payload<'a>, Error> {
+        Payload::parse(self.original(), kind)
+    }
+
+    /// What a traceroute needs to match this error to the probe that caused it.
+    #[must_use]
+    pub fn probe(&self, kind: PayloadKind) -> Probe<'a> {
+        let quoted = self.quoted(kind).ok();
+        Probe {
+            destination: self.destination(),
+            hop: self.offender().map(|a| crate::addr::unmap(a).ip()),
+            icmp_ttl: self.icmp_ttl(),
+            ports: quoted.and_then(|q| q.ports()),
+            echo: quoted.and_then(|q| q.echo()),
+            data: quoted.and_then(|q| q.data()),
+        }
+    }
+}
+
+/// A probe and the hop that answered it, as [`Message::probe`] finds them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probe<'a> {
+    /// The probe's destination address and port (`msg_name`).
+    pub destination: Option<SocketAddr>,
+    /// The hop that sent the ICMP error (the offender, v4-mapped addresses unmapped).
+    pub hop: Option<IpAddr>,
+    /// The TTL or hop limit the ICMP error arrived with (`IP_TTL` / `IPV6_HOPLIMIT`), for
+    /// path asymmetry.
+    pub icmp_ttl: Option<i32>,
+    /// Source and destination ports quoted in the payload (TCP, raw IP).
+    pub ports: Option<(u16, u16)>,
+    /// Echo identifier and sequence number quoted in the payload (ping and raw ICMP
+    /// sockets).
+    pub echo: Option<(u16, u16)>,
+    /// The probe's application data as quoted (UDP payload, data after the echo header).
+    pub data: Option<&'a [u8]>,
 }
 
 impl fmt::Display for Message<'_> {

@@ -6,6 +6,15 @@
 //! `SO_EE_OFFENDER` says about them (see `tests/capture/README.md`). Every oracle line must
 //! be matched by the decoder; an oracle line this test does not know fails it.
 
+// Test code: indexing and arithmetic on known-small values; a panic is a test failure.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::net::{IpAddr, SocketAddr};
@@ -18,10 +27,10 @@ use errq_codec::message::Message;
 use errq_codec::record::{Record, Records};
 use errq_codec::timestamp::{Layout, Timespec};
 
-pub struct Capture {
-    pub file: String,
-    pub header: BTreeMap<String, String>,
-    pub oracle: Vec<(String, BTreeMap<String, String>)>,
+struct Capture {
+    file: String,
+    header: BTreeMap<String, String>,
+    oracle: Vec<(String, BTreeMap<String, String>)>,
 }
 
 fn hex(s: &str) -> Vec<u8> {
@@ -40,7 +49,7 @@ fn num(s: &str) -> i64 {
     }
 }
 
-pub fn load() -> Vec<Capture> {
+fn load() -> Vec<Capture> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/captures");
     let mut out = Vec::new();
     let mut paths: Vec<_> = fs::read_dir(&dir)
@@ -161,10 +170,10 @@ fn every_capture_matches_the_c_oracle() {
                         "{what}"
                     );
                     assert_eq!(w.data.len() as i64, num(&f["data_len"]), "{what}");
-                    assert_eq!(
+                    assert!(
                         w.offset + abi.cmsg_align(abi.cmsg_header_len()) + w.data.len()
                             <= control.len(),
-                        true
+                        "{what}"
                     );
                 }
                 "ee" => {
@@ -350,4 +359,67 @@ fn display_of_real_captures() {
         let s = show(find(&format!("udp4_ctrunc_48.{abi}.txt")));
         assert!(s.contains("control truncated"), "{s}");
     }
+}
+
+#[test]
+fn probe_correlation_on_real_captures() {
+    use errq_codec::payload::PayloadKind;
+    let caps = load();
+    let mut seen = 0;
+    for c in &caps {
+        let abi = Abi::preset(&c.header["abi"]).unwrap();
+        let control = hex(&c.header["control"]);
+        let name = hex(&c.header["name"]);
+        let payload = hex(&c.header["payload"]);
+        let flags = num(&c.header["msg_flags"]) as i32;
+        let m = Message::decode_with(&abi, &control, flags, &name, &payload);
+        let scenario = &c.header["scenario"];
+        if scenario.starts_with("ping4_") || scenario.starts_with("ping6_") {
+            // The quoted echo header: id at bytes 4..6, seq at 6..8 (network order).
+            let p = m.probe(PayloadKind::Icmp {
+                v6: scenario.starts_with("ping6_"),
+            });
+            let id = u16::from_be_bytes([payload[4], payload[5]]);
+            let seq = u16::from_be_bytes([payload[6], payload[7]]);
+            assert_eq!(p.echo, Some((id, seq)), "{}", c.file);
+            assert_eq!(p.hop, m.offender().map(|a| a.ip()), "{}", c.file);
+            seen += 1;
+        }
+        if scenario.starts_with("udp4_rfc4884") || scenario.starts_with("udp6_rfc4884") {
+            let objs = c.oracle.iter().filter(|(k, _)| k == "icmp_ext_obj").count();
+            let len = m.error().unwrap().ee.rfc4884().len as usize;
+            match m.extension() {
+                None => assert_eq!(len, 0, "{}", c.file),
+                Some(ext) => {
+                    let ext = ext.unwrap();
+                    assert_eq!(ext.objects().count(), objs, "{}", c.file);
+                    assert_eq!(m.original().len(), len, "{}", c.file);
+                    let p = m.probe(PayloadKind::Udp);
+                    assert_eq!(p.data.map(<[u8]>::len), Some(len), "{}", c.file);
+                    assert_eq!(p.destination, m.destination(), "{}", c.file);
+                    seen += 1;
+                }
+            }
+        }
+        if scenario == "udp4_ttl_exceeded" {
+            let p = m.probe(PayloadKind::Udp);
+            assert_eq!(p.icmp_ttl, Some(64), "{}", c.file);
+            assert_eq!(p.hop, Some("198.18.1.2".parse().unwrap()), "{}", c.file);
+            seen += 1;
+        }
+        if scenario == "dual_v4mapped_port_unreach" {
+            // The offender is v4-mapped; the probe's hop is unmapped.
+            assert!(
+                matches!(m.offender(), Some(SocketAddr::V6(_))),
+                "{}",
+                c.file
+            );
+            assert_eq!(
+                m.probe(PayloadKind::Udp).hop,
+                Some("127.0.0.1".parse().unwrap())
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20, "{seen}");
 }

@@ -4,6 +4,15 @@
 //! of cutting (`put_cmsg` under `MSG_CTRUNC`) keeps every whole record; hostile `cmsg_len`
 //! values and mutated bytes never panic and always end.
 
+// Test code: indexing and arithmetic on known-small values; a panic is a test failure.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 use errq_codec::abi::Abi;
