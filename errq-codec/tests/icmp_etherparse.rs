@@ -379,6 +379,7 @@ proptest! {
             .unwrap();
         let e = IcmpErrorPacket::from_ip(&error, ExtensionMode::Rfc4884).unwrap();
         prop_assert_eq!(e.sender(), Some(Ipv4Addr::new(198, 51, 100, 1).into()));
+        prop_assert_eq!(e.checksum_valid(), Some(true));
         prop_assert_eq!(e.quoted().dst(), std::net::IpAddr::from(dst));
         // The outer packet and its ICMP header, then the quote.
         let outer = LaxSlicedPacket::from_ip(&error).unwrap();
@@ -410,6 +411,7 @@ proptest! {
             .unwrap();
         let e = IcmpErrorPacket::from_ip(&error, ExtensionMode::Rfc4884).unwrap();
         prop_assert_eq!(e.sender(), Some(router.into()));
+        prop_assert_eq!(e.checksum_valid(), Some(true));
         let icmp = &error[40..];
         compare_v6(icmp, router, Ipv6Addr::from(src));
         let e6 = IcmpErrorPacket::from_icmpv6(icmp, ExtensionMode::Rfc4884).unwrap();

@@ -31,11 +31,13 @@ fn fix_checksum(bytes: &mut [u8], from: usize, at: usize) {
 /// A 128-byte original datagram: IPv4 header 10.0.0.1 -> 192.0.2.9, UDP 33434 -> 33435,
 /// total length 228 (the router quotes the first 128 bytes, RFC 4884 section 4.1).
 fn original_datagram() -> Vec<u8> {
+    // IPv4 header: total length 228, TTL 1, UDP, 10.0.0.1 -> 192.0.2.9
     let mut d = vec![
-        // IPv4 header: total length 228, TTL 1, UDP, 10.0.0.1 -> 192.0.2.9
-        0x45, 0x00, 0x00, 0xe4, 0x00, 0x01, 0x00, 0x00, 0x01, 0x11, 0x00, 0x00, 10, 0, 0, 1, 192, 0,
-        2, 9, 0x82, 0x9a, 0x82, 0x9b, 0x00, 0xd0, 0x00, 0x00, // UDP header
+        0x45, 0x00, 0x00, 0xe4, 0x00, 0x01, 0x00, 0x00, 0x01, 0x11, 0x00, 0x00,
     ];
+    d.extend_from_slice(&[10, 0, 0, 1, 192, 0, 2, 9]);
+    // UDP header: 33434 -> 33435, length 208
+    d.extend_from_slice(&[0x82, 0x9a, 0x82, 0x9b, 0x00, 0xd0, 0x00, 0x00]);
     d.resize(128, 0xab);
     d
 }

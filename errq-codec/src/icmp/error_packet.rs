@@ -251,20 +251,11 @@ impl<'a> IcmpErrorPacket<'a> {
                 Self::from_header(Some(outer), IcmpHeader::V4(packet), mode)
             }
             QuotedIp::V6(h) => {
+                if let Some(Err(e)) = h.extension_headers().find(Result::is_err) {
+                    return Err(e);
+                }
                 let icmp = match h.transport() {
-                    Transport::Icmp(q) => q.bytes(),
-                    Transport::Cut { bytes, next_header } => {
-                        let needed = if next_header == IpProtocol::IPV6_FRAGMENT {
-                            8
-                        } else {
-                            8.max(bytes.len().saturating_add(1))
-                        };
-                        return Err(Error::truncated(
-                            Structure::Ipv6ExtensionHeader,
-                            needed,
-                            bytes.len(),
-                        ));
-                    }
+                    Transport::Icmp(q) if q.is_v6() => q.bytes(),
                     other => return Err(wrong(Structure::Icmpv6Header, other.protocol())),
                 };
                 let packet = Icmpv6Packet::new(icmp)?;
@@ -286,6 +277,19 @@ impl<'a> IcmpErrorPacket<'a> {
     #[must_use]
     pub fn sender(&self) -> Option<IpAddr> {
         self.outer.map(|o| o.src())
+    }
+
+    /// Whether the ICMP checksum verifies: always known for ICMPv4; for ICMPv6 only when the
+    /// outer IPv6 header (its addresses are in the pseudo-header) was parsed, else `None`.
+    #[must_use]
+    pub fn checksum_valid(&self) -> Option<bool> {
+        match (self.icmp, self.outer) {
+            (IcmpHeader::V4(p), _) => Some(p.checksum_valid()),
+            (IcmpHeader::V6(p), Some(QuotedIp::V6(ip))) => {
+                Some(p.checksum_valid(ip.src(), ip.dst()))
+            }
+            (IcmpHeader::V6(_), _) => None,
+        }
     }
 
     /// The ICMP header.
