@@ -416,3 +416,364 @@ pub fn ip4(a: Ipv4Addr) -> IpAddr {
 pub fn ip6(a: Ipv6Addr) -> IpAddr {
     IpAddr::V6(a)
 }
+
+/// Small socket helpers over `libc` for what `std::net` does not offer: raw and ping
+/// sockets, integer socket options, `sendto` with flags.
+pub mod sock {
+    use std::io;
+    use std::mem::size_of;
+    use std::net::SocketAddr;
+    use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+
+    /// `socket(domain, ty | SOCK_CLOEXEC, protocol)`.
+    ///
+    /// # Errors
+    /// The `socket` call failed.
+    pub fn socket(domain: i32, ty: i32, protocol: i32) -> io::Result<OwnedFd> {
+        // SAFETY: socket takes three integers; a non-negative result is a new fd we own.
+        let fd = unsafe { libc::socket(domain, ty | libc::SOCK_CLOEXEC, protocol) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was just returned by socket and is owned by nobody else.
+        Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    }
+
+    /// `setsockopt(fd, level, name, &value, sizeof(int))`.
+    ///
+    /// # Errors
+    /// The `setsockopt` call failed.
+    pub fn set_int<Fd: AsFd>(fd: Fd, level: i32, name: i32, value: i32) -> io::Result<()> {
+        // SAFETY: the option value points to a live int of the length given.
+        let rc = unsafe {
+            libc::setsockopt(
+                fd.as_fd().as_raw_fd(),
+                level,
+                name,
+                std::ptr::from_ref(&value).cast(),
+                size_of::<i32>() as libc::socklen_t,
+            )
+        };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    /// A `sockaddr_storage` and its length for `addr`.
+    #[must_use]
+    pub fn sockaddr(addr: &SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
+        // SAFETY: sockaddr_storage is plain integers; all-zero is a valid value.
+        let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+        let len = match addr {
+            SocketAddr::V4(a) => {
+                let sin = libc::sockaddr_in {
+                    sin_family: libc::AF_INET as libc::sa_family_t,
+                    sin_port: a.port().to_be(),
+                    sin_addr: libc::in_addr {
+                        s_addr: u32::from_ne_bytes(a.ip().octets()),
+                    },
+                    sin_zero: [0; 8],
+                };
+                // SAFETY: sockaddr_storage is larger than and aligned for sockaddr_in.
+                unsafe {
+                    std::ptr::from_mut(&mut ss)
+                        .cast::<libc::sockaddr_in>()
+                        .write(sin)
+                };
+                size_of::<libc::sockaddr_in>()
+            }
+            SocketAddr::V6(a) => {
+                let sin6 = libc::sockaddr_in6 {
+                    sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                    sin6_port: a.port().to_be(),
+                    sin6_flowinfo: a.flowinfo().to_be(),
+                    sin6_addr: libc::in6_addr {
+                        s6_addr: a.ip().octets(),
+                    },
+                    sin6_scope_id: a.scope_id(),
+                };
+                // SAFETY: sockaddr_storage is larger than and aligned for sockaddr_in6.
+                unsafe {
+                    std::ptr::from_mut(&mut ss)
+                        .cast::<libc::sockaddr_in6>()
+                        .write(sin6)
+                };
+                size_of::<libc::sockaddr_in6>()
+            }
+        };
+        (ss, len as libc::socklen_t)
+    }
+
+    /// `bind(fd, addr)`.
+    ///
+    /// # Errors
+    /// The `bind` call failed.
+    pub fn bind<Fd: AsFd>(fd: Fd, addr: &SocketAddr) -> io::Result<()> {
+        let (ss, len) = sockaddr(addr);
+        // SAFETY: `ss` is a valid sockaddr of `len` bytes, live for the call.
+        let rc = unsafe { libc::bind(fd.as_fd().as_raw_fd(), std::ptr::from_ref(&ss).cast(), len) };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    /// `connect(fd, addr)`.
+    ///
+    /// # Errors
+    /// The `connect` call failed.
+    pub fn connect<Fd: AsFd>(fd: Fd, addr: &SocketAddr) -> io::Result<()> {
+        let (ss, len) = sockaddr(addr);
+        // SAFETY: `ss` is a valid sockaddr of `len` bytes, live for the call.
+        let rc =
+            unsafe { libc::connect(fd.as_fd().as_raw_fd(), std::ptr::from_ref(&ss).cast(), len) };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    /// `sendto(fd, buf, flags, addr)` (`addr` `None`: a connected socket's `send`).
+    ///
+    /// # Errors
+    /// The call failed.
+    pub fn send_to<Fd: AsFd>(
+        fd: Fd,
+        buf: &[u8],
+        flags: i32,
+        addr: Option<&SocketAddr>,
+    ) -> io::Result<usize> {
+        let (ss, len) = match addr {
+            Some(a) => sockaddr(a),
+            // SAFETY: sockaddr_storage is plain integers; all-zero is valid (unused: len 0).
+            None => (unsafe { std::mem::zeroed() }, 0),
+        };
+        let name = if addr.is_some() {
+            std::ptr::from_ref(&ss).cast()
+        } else {
+            std::ptr::null()
+        };
+        // SAFETY: `buf` is live for `buf.len()` bytes; `name` is null with length 0 or a
+        // valid sockaddr of `len` bytes.
+        let n = unsafe {
+            libc::sendto(
+                fd.as_fd().as_raw_fd(),
+                buf.as_ptr().cast(),
+                buf.len(),
+                flags,
+                name,
+                len,
+            )
+        };
+        usize::try_from(n).map_err(|_| io::Error::last_os_error())
+    }
+
+    /// The local address of `fd` (`getsockname`), for the families the tests use.
+    ///
+    /// # Errors
+    /// The call failed, or the family is neither IPv4 nor IPv6.
+    pub fn local_addr<Fd: AsFd>(fd: Fd) -> io::Result<SocketAddr> {
+        // SAFETY: sockaddr_storage is plain integers; all-zero is a valid value.
+        let mut ss: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+        let mut len = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        // SAFETY: `ss` has room for `len` bytes; the kernel writes at most that.
+        let rc = unsafe {
+            libc::getsockname(
+                fd.as_fd().as_raw_fd(),
+                std::ptr::from_mut(&mut ss).cast(),
+                &mut len,
+            )
+        };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        match i32::from(ss.ss_family) {
+            libc::AF_INET => {
+                // SAFETY: the family says the storage holds a sockaddr_in.
+                let sin = unsafe { *std::ptr::from_ref(&ss).cast::<libc::sockaddr_in>() };
+                Ok(SocketAddr::from((
+                    sin.sin_addr.s_addr.to_ne_bytes(),
+                    u16::from_be(sin.sin_port),
+                )))
+            }
+            libc::AF_INET6 => {
+                // SAFETY: the family says the storage holds a sockaddr_in6.
+                let sin6 = unsafe { *std::ptr::from_ref(&ss).cast::<libc::sockaddr_in6>() };
+                Ok(SocketAddr::from((
+                    sin6.sin6_addr.s6_addr,
+                    u16::from_be(sin6.sin6_port),
+                )))
+            }
+            f => Err(io::Error::other(format!("unexpected family {f}"))),
+        }
+    }
+}
+
+/// Hand-built packets: the probe as it left A (IP + UDP header), ICMP/ICMPv6 errors quoting
+/// it, and RFC 4884 extension structures, for the errors the kernel will not make by itself
+/// (send them from R with a raw socket: [`sock::socket`]`(AF_INET, SOCK_RAW, IPPROTO_ICMP)`).
+/// Built byte by byte here, independently of errq-codec, so the tests' expectations do not
+/// come from the code under test.
+pub mod build {
+    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+
+    /// The Internet checksum (RFC 1071) of `bytes`.
+    #[must_use]
+    pub fn checksum(bytes: &[u8]) -> u16 {
+        let mut sum: u32 = 0;
+        for chunk in bytes.chunks(2) {
+            let word = match chunk {
+                [a, b] => u16::from_be_bytes([*a, *b]),
+                [a] => u16::from_be_bytes([*a, 0]),
+                _ => 0,
+            };
+            sum += u32::from(word);
+        }
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        !(sum as u16)
+    }
+
+    /// An IPv4 + UDP packet `src -> dst` carrying `data` (TTL 63, DF, as R would see it
+    /// after one hop); the UDP checksum is left 0.
+    #[must_use]
+    pub fn udp4(src: SocketAddrV4, dst: SocketAddrV4, data: &[u8]) -> Vec<u8> {
+        let total = 20 + 8 + data.len();
+        let mut p = vec![0u8; 20];
+        p[0] = 0x45;
+        p[2..4].copy_from_slice(&(total as u16).to_be_bytes());
+        p[6] = 0x40; // DF
+        p[8] = 63;
+        p[9] = 17;
+        p[12..16].copy_from_slice(&src.ip().octets());
+        p[16..20].copy_from_slice(&dst.ip().octets());
+        let c = checksum(&p);
+        p[10..12].copy_from_slice(&c.to_be_bytes());
+        p.extend_from_slice(&src.port().to_be_bytes());
+        p.extend_from_slice(&dst.port().to_be_bytes());
+        p.extend_from_slice(&((8 + data.len()) as u16).to_be_bytes());
+        p.extend_from_slice(&[0, 0]);
+        p.extend_from_slice(data);
+        p
+    }
+
+    /// An IPv6 + UDP packet `src -> dst` carrying `data` (hop limit 63).
+    #[must_use]
+    pub fn udp6(src: SocketAddrV6, dst: SocketAddrV6, data: &[u8]) -> Vec<u8> {
+        let mut p = vec![0u8; 40];
+        p[0] = 0x60;
+        p[4..6].copy_from_slice(&((8 + data.len()) as u16).to_be_bytes());
+        p[6] = 17;
+        p[7] = 63;
+        p[8..24].copy_from_slice(&src.ip().octets());
+        p[24..40].copy_from_slice(&dst.ip().octets());
+        p.extend_from_slice(&src.port().to_be_bytes());
+        p.extend_from_slice(&dst.port().to_be_bytes());
+        p.extend_from_slice(&((8 + data.len()) as u16).to_be_bytes());
+        p.extend_from_slice(&[0, 0]); // (a wrong UDP checksum: the kernel does not check quotes)
+        p.extend_from_slice(data);
+        p
+    }
+
+    /// An ICMP (or ICMPv6) error message: `kind`, `code`, the 4 bytes after the checksum
+    /// (`rest`), the quoted packet zero-padded (or cut) to `quote_len` bytes, then `ext`.
+    /// `v4_checksum`: fill the ICMPv4 checksum (the kernel fills ICMPv6's on raw sockets).
+    #[must_use]
+    pub fn icmp_error(
+        kind: u8,
+        code: u8,
+        rest: [u8; 4],
+        quote: &[u8],
+        quote_len: usize,
+        ext: &[u8],
+        v4_checksum: bool,
+    ) -> Vec<u8> {
+        let mut p = vec![kind, code, 0, 0];
+        p.extend_from_slice(&rest);
+        let mut q = quote.to_vec();
+        q.resize(quote_len, 0);
+        p.extend_from_slice(&q);
+        p.extend_from_slice(ext);
+        if v4_checksum {
+            let c = checksum(&p);
+            p[2..4].copy_from_slice(&c.to_be_bytes());
+        }
+        p
+    }
+
+    /// One MPLS label stack entry (RFC 3032): label 20 bits, TC 3, S 1, TTL 8.
+    #[must_use]
+    pub fn mpls_entry(label: u32, tc: u8, bottom: bool, ttl: u8) -> [u8; 4] {
+        (label << 12 | u32::from(tc) << 9 | u32::from(bottom) << 8 | u32::from(ttl)).to_be_bytes()
+    }
+
+    /// An extension object: length (header included), class, c-type, payload.
+    #[must_use]
+    pub fn object(class: u8, c_type: u8, payload: &[u8]) -> Vec<u8> {
+        let mut o = ((4 + payload.len()) as u16).to_be_bytes().to_vec();
+        o.push(class);
+        o.push(c_type);
+        o.extend_from_slice(payload);
+        o
+    }
+
+    /// An RFC 5837 interface information object (class 2), role incoming (0), with ifIndex,
+    /// IP address, name and MTU (c-type 0x0f). `name` is padded with NULs to a multiple of 4
+    /// with its length octet.
+    #[must_use]
+    pub fn interface_info(if_index: u32, addr: std::net::IpAddr, name: &str, mtu: u32) -> Vec<u8> {
+        let mut p = if_index.to_be_bytes().to_vec();
+        match addr {
+            std::net::IpAddr::V4(a) => {
+                p.extend_from_slice(&[0, 1, 0, 0]);
+                p.extend_from_slice(&a.octets());
+            }
+            std::net::IpAddr::V6(a) => {
+                p.extend_from_slice(&[0, 2, 0, 0]);
+                p.extend_from_slice(&a.octets());
+            }
+        }
+        let mut n = vec![0u8];
+        n.extend_from_slice(name.as_bytes());
+        while n.len() % 4 != 0 {
+            n.push(0);
+        }
+        n[0] = n.len() as u8;
+        p.extend_from_slice(&n);
+        p.extend_from_slice(&mtu.to_be_bytes());
+        object(2, 0x0f, &p)
+    }
+
+    /// An RFC 4884 extension structure (version 2) holding `objects`, with a valid checksum,
+    /// or a deliberately wrong one when `bad_checksum`.
+    #[must_use]
+    pub fn extension(objects: &[Vec<u8>], bad_checksum: bool) -> Vec<u8> {
+        let mut e = vec![0x20, 0, 0, 0];
+        for o in objects {
+            e.extend_from_slice(o);
+        }
+        let mut c = checksum(&e);
+        if bad_checksum {
+            c ^= 0x5a5a;
+        }
+        e[2..4].copy_from_slice(&c.to_be_bytes());
+        e
+    }
+
+    /// Convenience: `Ipv4Addr` to the quoted-probe socket address.
+    #[must_use]
+    pub fn v4(ip: Ipv4Addr, port: u16) -> SocketAddrV4 {
+        SocketAddrV4::new(ip, port)
+    }
+
+    /// Convenience: `Ipv6Addr` to the quoted-probe socket address.
+    #[must_use]
+    pub fn v6(ip: Ipv6Addr, port: u16) -> SocketAddrV6 {
+        SocketAddrV6::new(ip, port, 0, 0)
+    }
+}
