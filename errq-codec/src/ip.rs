@@ -4,7 +4,7 @@
 //! asks for the IP header and 8 bytes, RFC 1812 and RFC 4443 for as much as fits. The views
 //! here are therefore lax where smoltcp's are strict: the IP header (IPv4 with its options,
 //! IPv6 with its fixed 40 bytes) must be whole, or the constructor fails with
-//! [`Error::Truncated`](crate::Error::Truncated); everything after it may be missing, and the
+//! [`Error::Truncated`]; everything after it may be missing, and the
 //! accessors say so by returning `None` (ports, sequence numbers) or a short slice (payload).
 //!
 //! If a checked constructor ([`Ipv4Header::new`], [`Ipv6Header::new`], [`QuotedIp::new`])
