@@ -100,6 +100,20 @@ impl<'a> IcmpHeader<'a> {
     }
 }
 
+impl core::fmt::Display for IcmpHeader<'_> {
+    /// "time exceeded: TTL exceeded in transit"; unregistered values as "type N" / "code N".
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.type_name() {
+            Some(name) => f.write_str(name)?,
+            None => write!(f, "type {}", self.type_byte())?,
+        }
+        match self.code_name() {
+            Some(name) => write!(f, ": {name}"),
+            None => write!(f, ": code {}", self.code_byte()),
+        }
+    }
+}
+
 /// A whole ICMP or ICMPv6 error message: header, quoted IP packet (header whole, the rest
 /// possibly cut short), quoted transport header, and RFC 4884 extension structure.
 ///
