@@ -198,7 +198,8 @@ pub struct InterfaceInformationRepr<'a> {
     pub if_index: Option<u32>,
     /// The IP address.
     pub address: Option<IpAddr>,
-    /// The name (at most 63 bytes; it is NUL-padded to a multiple of 4 with its length byte).
+    /// The name. RFC 5837 allows at most 63 bytes; the encoder writes up to 251 (the
+    /// sub-object, length byte included, NUL-padded to a multiple of 4).
     pub name: Option<&'a [u8]>,
     /// The MTU.
     pub mtu: Option<u32>,

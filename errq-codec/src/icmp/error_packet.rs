@@ -16,8 +16,8 @@ pub enum ExtensionMode {
     /// Only where the RFC 4884 length field says (the kernel's behaviour).
     #[default]
     Rfc4884,
-    /// As [`ExtensionMode::Rfc4884`], and also, when the length field is zero, at offset 128
-    /// after the ICMP header if the bytes there are a version-2 extension header with a
+    /// As [`ExtensionMode::Rfc4884`], and also, when the length field is zero (or the type has
+    /// none), at offset 128 after the ICMP header (ICMPv4 or ICMPv6) if the bytes there are a version-2 extension header with a
     /// checksum that verifies: what routers that predate RFC 4884 send (MPLS extensions,
     /// RFC 4884 section 5.5).
     Rfc4884OrCompat,
@@ -331,8 +331,9 @@ impl<'a> IcmpErrorPacket<'a> {
         self.quoted.transport()
     }
 
-    /// The RFC 4884 extension structure: `None` if there is none, `Some(Err)` if there is one
-    /// that cannot be read (bad version, header cut, length field below 128).
+    /// The RFC 4884 extension structure: `None` if there is none (or the message ends before
+    /// the offset the length field gives, as in a capture cut short), `Some(Err)` if there is
+    /// one that cannot be read (bad version, header cut, length field below 128 bytes).
     #[must_use]
     pub fn extension(&self) -> Option<Result<Extension<'a>, Error>> {
         self.extension.map(|(_, e)| e)

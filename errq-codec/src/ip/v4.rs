@@ -302,12 +302,21 @@ impl<'a> Ipv4Repr<'a> {
     /// (`Ipv4Options`) if the options are not a multiple of 4 bytes or longer than 40.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
         let len = self.header_len();
-        if self.options.len() % 4 != 0 || self.options.len() > 40 {
+        if self.options.len() % 4 != 0 {
             return Err(Error::malformed(
                 Structure::Ipv4Options,
                 Reason::LengthNotMultiple {
                     length: self.options.len() as u64,
                     unit: 4,
+                },
+            ));
+        }
+        if self.options.len() > 40 {
+            return Err(Error::malformed(
+                Structure::Ipv4Options,
+                Reason::BadValue {
+                    field: "options length",
+                    value: self.options.len() as u64,
                 },
             ));
         }
