@@ -1,0 +1,245 @@
+//! No allocation on the decode and drain paths, proven with a counting global allocator:
+//! every real x86_64 capture decoded in full (records, error, meaning, offender, destination,
+//! companions, one-line display, payload, RFC 4884 extension objects), and a live loopback
+//! error queue drained with `errq_sys::recv_error`, `RecvBuffers` and `BatchBuffers`.
+//!
+//! Only allocations made by the test's own thread while it is counting are counted, so the
+//! test harness's other threads do not disturb it.
+
+#![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // test code
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::net::UdpSocket;
+
+use errq_codec::ext::ObjectData;
+use errq_codec::message::Message;
+use errq_codec::payload::{self, Payload, PayloadKind};
+use errq_sys::{BatchBuffers, ControlBuffer, NameBuffer, RecvBuffers};
+
+struct Counting;
+
+thread_local! {
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+    static COUNT: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note() {
+    // try_with: the allocator can run while thread-locals are being torn down.
+    let _ = ARMED.try_with(|armed| {
+        if armed.get() {
+            COUNT.with(|c| c.set(c.get() + 1));
+        }
+    });
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; counting touches only
+// const-initialised thread-locals, which never allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        note();
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Run `f` and return what it returned and how many allocator calls it made.
+fn allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    COUNT.with(|c| c.set(0));
+    ARMED.with(|a| a.set(true));
+    let r = f();
+    ARMED.with(|a| a.set(false));
+    (r, COUNT.with(Cell::get))
+}
+
+/// A `fmt::Write` into a fixed array: formatting with no heap.
+struct Line {
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl std::fmt::Write for Line {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(std::fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Everything a user takes out of a message, folded into a number.
+fn decode_all(c: &support::Capture, kind: PayloadKind, line: &mut Line) -> u64 {
+    let m = Message::decode(c.control(), c.flags, &c.msg_name, &c.payload);
+    let mut acc = 0u64;
+    let mut rfc4884 = 0;
+    if let Some(e) = m.error() {
+        acc += u64::from(e.ee.errno.raw) + u64::from(e.ee.origin.0);
+        rfc4884 = e.ee.rfc4884().len;
+        acc += u64::from(e.offender().is_some());
+        acc += u64::from(e.ee.errno.name().is_some());
+    }
+    acc += u64::from(m.meaning().and_then(|x| x.mtu()).unwrap_or(0));
+    acc += u64::from(m.destination().map_or(0, |d| d.port()));
+    let comp = m.companions();
+    acc += comp.ttl.unwrap_or(0) as u64 + u64::from(comp.tos.unwrap_or(0));
+    acc += comp.others as u64;
+    if let Some(stats) = comp.opt_stats.clone() {
+        acc += stats.count() as u64;
+    }
+    acc += m.records().count() as u64;
+    acc += u64::from(m.problem().is_some());
+    line.len = 0;
+    write!(line, "{m}").expect("the line fits");
+    if let Some(meaning) = m.meaning() {
+        write!(line, " / {meaning}").expect("the line fits");
+    }
+    acc += line.len as u64;
+    let (_, ext) = payload::split_rfc4884(m.payload(), rfc4884);
+    if let Some(Ok(ext)) = ext {
+        acc += u64::from(ext.is_valid());
+        for obj in ext.objects().flatten() {
+            match obj.decode() {
+                Ok(ObjectData::MplsLabelStack(s)) => acc += s.entries().count() as u64,
+                Ok(ObjectData::InterfaceInformation(i)) => acc += u64::from(i.mtu.unwrap_or(0)),
+                _ => acc += 1,
+            }
+        }
+    }
+    if let Ok(p) = Payload::parse(m.payload(), kind) {
+        acc += p.ports().map_or(0, |(a, b)| u64::from(a) + u64::from(b));
+        acc += p.data().map_or(0, |d| d.len() as u64);
+    }
+    acc
+}
+
+fn kind_of(name: &str) -> PayloadKind {
+    if name.starts_with("tcp") && !name.contains("tstamp") {
+        PayloadKind::Tcp
+    } else if name.starts_with("ping4") || name.starts_with("raw4") {
+        PayloadKind::Icmp { v6: false }
+    } else if name.starts_with("ping6") || name.starts_with("raw6") {
+        PayloadKind::Icmp { v6: true }
+    } else if name.contains("tstamp") && !name.contains("tsonly") && !name.contains("new") {
+        PayloadKind::TxTimestamp
+    } else {
+        PayloadKind::Udp
+    }
+}
+
+#[test]
+fn the_counter_counts() {
+    let (b, n) = allocations(|| std::hint::black_box(Box::new([1u8; 64])));
+    assert!(n >= 1 && b[0] == 1, "a Box was not counted");
+}
+
+#[test]
+fn decoding_every_capture_allocates_nothing() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../errq-codec/tests/captures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("captures")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            Some(name.strip_suffix(".x86_64.txt")?.to_owned())
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 40, "only {} captures", names.len());
+    let mut line = Line {
+        buf: [0; 512],
+        len: 0,
+    };
+    for name in names {
+        let name: &'static str = Box::leak(name.into_boxed_str());
+        let c = support::load(name);
+        let kind = kind_of(name);
+        let (acc, n) = allocations(|| decode_all(&c, kind, &mut line));
+        assert_eq!(n, 0, "{name}: decoding allocated {n} times");
+        assert!(acc > 0, "{name}: nothing decoded");
+    }
+}
+
+/// Queue `n` port-unreachable errors on a loopback UDP socket with IP_RECVERR.
+fn queue_errors(n: usize) -> Option<UdpSocket> {
+    let s = UdpSocket::bind("127.0.0.1:0").ok()?;
+    errq_sys::set_ip_recverr(&s, true).ok()?;
+    let dest = support::closed_port("127.0.0.1");
+    let mut sent = 0;
+    let mut tries = 0;
+    while sent < n && tries < 10 * n {
+        tries += 1;
+        // A queued error fails the next send once (SO_ERROR): send again.
+        if s.send_to(b"probe", dest).is_ok() {
+            sent += 1;
+        }
+    }
+    support::wait_err(&s).ok()?;
+    Some(s)
+}
+
+#[test]
+fn draining_allocates_nothing() {
+    // recv_error into caller-owned buffers.
+    let s = queue_errors(3).expect("loopback port unreachable");
+    let mut payload = [0u8; 256];
+    let mut control = ControlBuffer::<512>::new();
+    let mut name = NameBuffer::new();
+    let (got, n) = allocations(|| {
+        let mut got = 0;
+        while let Ok(Some(r)) = errq_sys::recv_error(&s, &mut payload, &mut control, &mut name) {
+            let m = r.message(&payload, &control, &name);
+            got += usize::from(m.error().is_some_and(|e| e.offender().is_some()));
+        }
+        got
+    });
+    assert_eq!(n, 0, "recv_error allocated {n} times");
+    assert!(got >= 1, "no error read");
+
+    // RecvBuffers, one message per call.
+    let s = queue_errors(3).expect("loopback port unreachable");
+    let mut bufs = Box::new(RecvBuffers::<2048>::new());
+    let (got, n) = allocations(|| {
+        let mut got = 0;
+        while let Ok(Some((_, m))) = bufs.recv_message(&s) {
+            got += usize::from(m.error().is_some());
+        }
+        got
+    });
+    assert_eq!(n, 0, "RecvBuffers allocated {n} times");
+    assert!(got >= 1, "no error read");
+
+    // BatchBuffers, recvmmsg.
+    let s = queue_errors(5).expect("loopback port unreachable");
+    let mut batch: Box<BatchBuffers<4, 2048>> = Box::default();
+    let (got, n) = allocations(|| {
+        let mut got = 0;
+        let r = batch.drain(&s, |_, m| got += usize::from(m.error().is_some()));
+        (r.is_ok(), got)
+    });
+    assert_eq!(n, 0, "BatchBuffers allocated {n} times");
+    assert!(got.0 && got.1 >= 1, "no error read: {got:?}");
+}
