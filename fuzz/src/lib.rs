@@ -34,8 +34,7 @@ use errq_codec::ext::{
     InterfaceInformationRepr, MplsLabel, ObjectData, ObjectRepr,
 };
 use errq_codec::icmp::{
-    ExtensionMode, IcmpErrorPacket, IcmpHeader, Icmpv4Packet, Icmpv4Repr, Icmpv6Packet,
-    Icmpv6Repr,
+    ExtensionMode, IcmpErrorPacket, IcmpHeader, Icmpv4Packet, Icmpv4Repr, Icmpv6Packet, Icmpv6Repr,
 };
 use errq_codec::ip::{Ipv4Header, Ipv4Repr, Ipv6Header, Ipv6Repr, QuotedIp, Transport};
 use errq_codec::meaning::Meaning;
@@ -119,7 +118,10 @@ fn cmsgs_with(data: &[u8], abi: &Abi) {
         let len = usize::try_from(c.len).expect("a yielded cmsg_len fits usize");
         assert!(c.offset >= end, "records overlap");
         assert_eq!(c.offset % abi.word, 0, "record not aligned");
-        assert!(len >= hlen && c.offset + len <= data.len(), "record out of the input");
+        assert!(
+            len >= hlen && c.offset + len <= data.len(),
+            "record out of the input"
+        );
         assert_eq!(c.data.len(), len - abi.cmsg_align(hlen));
         // Re-emit the record where it was: header and data are the same bytes (the padding
         // after it is not compared: the kernel leaves it as the buffer was).
@@ -171,7 +173,10 @@ fn record_round_trip(c: Cmsg<'_>, abi: &Abi) {
     match (&r, &r2) {
         // A raw record remembers where it was; the copy is at offset 0.
         (Record::Other(a), Record::Other(b)) => {
-            assert_eq!((a.level, a.kind, a.len, a.data), (b.level, b.kind, b.len, b.data));
+            assert_eq!(
+                (a.level, a.kind, a.len, a.data),
+                (b.level, b.kind, b.len, b.data)
+            );
         }
         _ => assert_eq!(r, r2, "record round trip ({})", abi.name),
     }
@@ -199,7 +204,11 @@ fn extended_err_with(data: &[u8], abi: &Abi) {
     assert_eq!(e.offender_bytes, &data[16..]);
     let mut out = [0u8; 16];
     assert_eq!(e.ee.encode(abi.endian, &mut out), Ok(16));
-    assert_eq!(out, data[..16], "sock_extended_err re-encodes to the same bytes");
+    assert_eq!(
+        out,
+        data[..16],
+        "sock_extended_err re-encodes to the same bytes"
+    );
     let r = e.ee.rfc4884();
     debug((r, r.invalid(), e.ee.origin.name(), e.ee.errno.name()));
     debug(e.ee.errno.description());
@@ -237,7 +246,11 @@ fn sockaddr_round_trip(
             let n = addr::encode(&a, endian, &mut out).expect("28 bytes hold any sockaddr");
             assert_eq!(n, addr::encoded_len(&a));
             let significant = if a.is_ipv4() { 8 } else { 28 };
-            assert_eq!(out[..significant], bytes[..significant], "sockaddr round trip");
+            assert_eq!(
+                out[..significant],
+                bytes[..significant],
+                "sockaddr round trip"
+            );
             debug(addr::unmap(a));
         }
     }
@@ -260,7 +273,10 @@ pub fn message(data: &[u8]) {
     let (control, payload) = rest.split_at(control_len.min(rest.len()));
     let m = Message::decode_with(abi, control, flags, name, payload);
     assert_eq!(m.abi(), abi);
-    assert_eq!((m.control(), m.name(), m.payload()), (control, name, payload));
+    assert_eq!(
+        (m.control(), m.name(), m.payload()),
+        (control, name, payload)
+    );
     assert_eq!(m.flags(), flags);
     debug((m.control_truncated(), m.payload_truncated()));
     show(&m);
@@ -290,7 +306,11 @@ pub fn message(data: &[u8]) {
             first_err.get_or_insert(e);
         }
     });
-    assert_eq!(first_err, m.problem(), "problem() is the first record error");
+    assert_eq!(
+        first_err,
+        m.problem(),
+        "problem() is the first record error"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -365,7 +385,11 @@ fn icmpv6_packet(p: &Icmpv6Packet<'_>, data: &[u8]) {
     show(p.code());
     debug((p.msg_type().name(), p.msg_type().is_error()));
     debug(p.msg_type().code_name(p.code()));
-    debug((p.checksum(), p.compute_checksum(src, dst), p.checksum_valid(src, dst)));
+    debug((
+        p.checksum(),
+        p.compute_checksum(src, dst),
+        p.checksum_valid(src, dst),
+    ));
     debug((p.rest(), p.echo_ident(), p.echo_seq(), p.mtu()));
     debug((p.pointer(), p.rfc4884_length(), p.rest_of_header()));
     let repr = Icmpv6Repr::parse(p);
@@ -375,7 +399,10 @@ fn icmpv6_packet(p: &Icmpv6Packet<'_>, data: &[u8]) {
     assert_eq!(out[2..4], [0, 0], "emit leaves the checksum to the kernel");
     assert_eq!(out[4..8], repr.rest.to_bytes());
     assert_eq!(out[8..], data[8..]);
-    assert_eq!(Icmpv6Repr::parse(&Icmpv6Packet::new(&out).expect("parses")), repr);
+    assert_eq!(
+        Icmpv6Repr::parse(&Icmpv6Packet::new(&out).expect("parses")),
+        repr
+    );
     assert_eq!(repr.emit_with_checksum(src, dst, &mut out), Ok(data.len()));
     let again = Icmpv6Packet::new(&out).expect("an emitted message parses");
     assert!(again.checksum_valid(src, dst), "emitted checksum verifies");
@@ -389,7 +416,12 @@ fn error_packet(p: &IcmpErrorPacket<'_>, mode: ExtensionMode) {
         quoted_ip(&outer);
     }
     let icmp = p.icmp();
-    debug((icmp.type_byte(), icmp.code_byte(), icmp.type_name(), icmp.code_name()));
+    debug((
+        icmp.type_byte(),
+        icmp.code_byte(),
+        icmp.type_name(),
+        icmp.code_name(),
+    ));
     debug((icmp.rest_of_header(), icmp.rfc4884_length_bytes()));
     match icmp {
         IcmpHeader::V4(h) => assert!(h.msg_type().is_error()),
@@ -397,7 +429,10 @@ fn error_packet(p: &IcmpErrorPacket<'_>, mode: ExtensionMode) {
     }
     let data = icmp.data();
     let original = p.original_datagram();
-    assert!(data.starts_with(original), "the original datagram starts the data");
+    assert!(
+        data.starts_with(original),
+        "the original datagram starts the data"
+    );
     assert_eq!(p.quoted().bytes(), original);
     quoted_ip(&p.quoted());
     transport(&p.transport());
@@ -449,9 +484,27 @@ fn ipv4_header(h: &Ipv4Header<'_>) {
     assert_eq!(h.header_bytes(), &bytes[..hl]);
     assert_eq!(h.options(), &bytes[20..hl]);
     assert_eq!(h.payload().as_ptr(), bytes[hl..].as_ptr());
-    debug((h.tos(), h.dscp(), h.ecn(), h.total_len(), h.ident(), h.ttl()));
-    debug((h.dont_fragment(), h.more_fragments(), h.frag_offset(), h.protocol()));
-    debug((h.checksum(), h.checksum_valid(), h.src(), h.dst(), h.missing()));
+    debug((
+        h.tos(),
+        h.dscp(),
+        h.ecn(),
+        h.total_len(),
+        h.ident(),
+        h.ttl(),
+    ));
+    debug((
+        h.dont_fragment(),
+        h.more_fragments(),
+        h.frag_offset(),
+        h.protocol(),
+    ));
+    debug((
+        h.checksum(),
+        h.checksum_valid(),
+        h.src(),
+        h.dst(),
+        h.missing(),
+    ));
     show(h.protocol());
     transport(&h.transport());
     let repr = Ipv4Repr::parse(h);
@@ -470,7 +523,12 @@ fn ipv4_header(h: &Ipv4Header<'_>) {
 fn ipv6_header(h: &Ipv6Header<'_>) {
     let bytes = h.bytes();
     assert_eq!(h.version(), 6);
-    debug((h.traffic_class(), h.flow_label(), h.payload_len(), h.next_header()));
+    debug((
+        h.traffic_class(),
+        h.flow_label(),
+        h.payload_len(),
+        h.next_header(),
+    ));
     debug((h.hop_limit(), h.src(), h.dst(), h.missing()));
     let rest = &bytes[40..];
     match usize::from(h.payload_len()) {
@@ -501,16 +559,37 @@ fn transport(t: &Transport<'_>) {
     debug((t.ports(), t.echo(), t.bytes().len()));
     match t {
         Transport::Udp(u, _) => {
-            debug((u.src_port(), u.dst_port(), u.ports(), u.length(), u.checksum()));
+            debug((
+                u.src_port(),
+                u.dst_port(),
+                u.ports(),
+                u.length(),
+                u.checksum(),
+            ));
             debug((u.is_complete(), u.payload().len(), u.bytes().len()));
         }
         Transport::Tcp(tcp) => {
-            debug((tcp.src_port(), tcp.dst_port(), tcp.ports(), tcp.seq_number()));
-            debug((tcp.ack_number(), tcp.header_len(), tcp.flags(), tcp.window()));
+            debug((
+                tcp.src_port(),
+                tcp.dst_port(),
+                tcp.ports(),
+                tcp.seq_number(),
+            ));
+            debug((
+                tcp.ack_number(),
+                tcp.header_len(),
+                tcp.flags(),
+                tcp.window(),
+            ));
         }
         Transport::Icmp(i) => {
             debug((i.is_v6(), i.msg_type(), i.code(), i.checksum(), i.is_echo()));
-            debug((i.echo_ident(), i.echo_seq(), i.rest_of_header(), i.data().len()));
+            debug((
+                i.echo_ident(),
+                i.echo_seq(),
+                i.rest_of_header(),
+                i.data().len(),
+            ));
         }
         _ => {}
     }
@@ -592,7 +671,10 @@ pub fn rfc4884(data: &[u8]) {
             extension_view(&ext);
         }
         Err(e) => {
-            assert!(data.len() < 4 || data[0] >> 4 != 2, "a version-2 header must parse");
+            assert!(
+                data.len() < 4 || data[0] >> 4 != 2,
+                "a version-2 header must parse"
+            );
             show(e);
         }
     }
@@ -636,7 +718,11 @@ fn extension_view(ext: &Extension<'_>) {
         .collect();
     let mut out = vec![0u8; data.len()];
     let n = emit_extension(&reprs, true, &mut out).expect("the objects fit where they were");
-    assert_eq!(out[4..n], data[4..n], "extension objects re-encode to the same bytes");
+    assert_eq!(
+        out[4..n],
+        data[4..n],
+        "extension objects re-encode to the same bytes"
+    );
     assert_eq!(out[0] >> 4, 2);
     let again = Extension::new(&out[..n]).expect("an emitted extension parses");
     assert!(again.is_valid(), "an emitted extension verifies");
@@ -651,7 +737,7 @@ fn extension_object(o: &ExtensionObject<'_>) {
         Ok(d) => d,
         Err(e) => return show(e),
     };
-    debug(&decoded);
+    debug(decoded);
     match decoded {
         ObjectData::MplsLabelStack(stack) => {
             let payload = o.payload();
