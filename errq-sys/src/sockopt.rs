@@ -265,7 +265,9 @@ pub fn set_recverr_dual_stack<Fd: AsFd>(fd: Fd, on: bool) -> io::Result<()> {
 }
 
 /// Enable or disable error reporting whatever the socket's family: `IP_RECVERR` on
-/// `AF_INET`, both options ([`set_recverr_dual_stack`]) on `AF_INET6`.
+/// `AF_INET`, both options ([`set_recverr_dual_stack`]) on an `AF_INET6` datagram or
+/// stream socket, and `IPV6_RECVERR` alone on an `AF_INET6` raw socket (it never sees IPv4
+/// traffic, and the kernel refuses `SOL_IP` options on it with `ENOPROTOOPT`).
 ///
 /// # Errors
 /// `ENOTSOCK`/`EBADF` from reading `SO_DOMAIN`, `EAFNOSUPPORT` for a socket that is neither
@@ -274,6 +276,7 @@ pub fn set_recverr<Fd: AsFd>(fd: Fd, on: bool) -> io::Result<()> {
     let fd = fd.as_fd();
     match so_domain(fd)? {
         libc::AF_INET => set_ip_recverr(fd, on),
+        libc::AF_INET6 if so_type(fd)? == libc::SOCK_RAW => set_ipv6_recverr(fd, on),
         libc::AF_INET6 => set_recverr_dual_stack(fd, on),
         _ => Err(io::Error::from_raw_os_error(libc::EAFNOSUPPORT)),
     }

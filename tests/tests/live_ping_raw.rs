@@ -119,11 +119,10 @@ fn raw6() {
     }
 }
 
-/// `errq_sys::set_recverr` on a raw ICMPv6 socket: it sets `IPV6_RECVERR` and then
-/// `IP_RECVERR`, which a raw IPv6 socket refuses (`ipv6_setsockopt`: level != SOL_IPV6 on
-/// SOCK_RAW is ENOPROTOOPT), so enabling errors on such a socket fails.
+/// `errq_sys::set_recverr` on a raw ICMPv6 socket: the kernel refuses `IP_RECVERR` there
+/// (`ipv6_setsockopt`: a level other than SOL_IPV6 on SOCK_RAW is ENOPROTOOPT), so
+/// `set_recverr` must set `IPV6_RECVERR` alone, and the dual-stack setter must fail.
 #[test]
-#[ignore = "bug: errq-sys sockopt.rs set_recverr/set_recverr_dual_stack fail with ENOPROTOOPT on AF_INET6 SOCK_RAW (IP_RECVERR refused)"]
 fn set_recverr_on_raw_icmpv6_socket() {
     if !require_root() {
         return;
@@ -133,4 +132,7 @@ fn set_recverr_on_raw_icmpv6_socket() {
         .run(|| sock::socket(libc::AF_INET6, libc::SOCK_RAW, libc::IPPROTO_ICMPV6))
         .unwrap();
     set_recverr(&s, true).unwrap();
+    assert!(errq_sys::ipv6_recverr(&s).unwrap());
+    let e = errq_sys::set_recverr_dual_stack(&s, true).unwrap_err();
+    assert_eq!(e.raw_os_error(), Some(libc::ENOPROTOOPT));
 }
