@@ -14,7 +14,7 @@ use crate::ee::{
 };
 use crate::errno::Errno;
 use crate::icmp::{Icmpv4Code, Icmpv4Type, Icmpv6Code, Icmpv6Type};
-use crate::timestamp::TstampKind;
+use crate::timestamp::{ScmTimestamping, TstampKind};
 
 /// An error the local stack raised (`SO_EE_ORIGIN_LOCAL`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -139,6 +139,10 @@ pub struct TxTimestamp {
     pub kind: TstampKind,
     /// `ee_data`: the `SOF_TIMESTAMPING_OPT_ID` key (bytes or packets sent before).
     pub key: u32,
+    /// The timestamps, from the `SO_TIMESTAMPING` record of the same message. Filled by
+    /// [`crate::message::Message::meaning`]; [`Meaning::of`] sees only the extended error
+    /// and leaves it `None`.
+    pub timestamps: Option<ScmTimestamping>,
 }
 
 /// A `MSG_ZEROCOPY` completion: the inclusive, wrapping range of send counters whose
@@ -245,6 +249,7 @@ impl Meaning {
             Origin::TIMESTAMPING if ee.errno.is("ENOMSG") => Self::Timestamp(TxTimestamp {
                 kind: TstampKind(ee.info),
                 key: ee.data,
+                timestamps: None,
             }),
             Origin::TXSTATUS => Self::TxStatus(*ee),
             Origin::ZEROCOPY => Self::Zerocopy(ZerocopyRange {
@@ -452,7 +457,8 @@ mod tests {
             Meaning::of(&ee("ENOMSG", Origin::TIMESTAMPING, 0, 0, 1, 7)),
             Meaning::Timestamp(TxTimestamp {
                 kind: TstampKind::SCHED,
-                key: 7
+                key: 7,
+                timestamps: None
             })
         );
         let z = Meaning::of(&ee("", Origin::ZEROCOPY, 0, 1, u32::MAX - 1, 2));

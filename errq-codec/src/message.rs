@@ -187,10 +187,17 @@ impl<'a> Message<'a> {
         self.error.map(|(l, _)| l)
     }
 
-    /// What the error means, by origin.
+    /// What the error means, by origin; a transmit timestamp comes with the timestamps of
+    /// the message's `SO_TIMESTAMPING` record.
     #[must_use]
     pub fn meaning(&self) -> Option<Meaning> {
-        self.error.as_ref().map(|(_, e)| Meaning::of(&e.ee))
+        self.error.as_ref().map(|(_, e)| match Meaning::of(&e.ee) {
+            Meaning::Timestamp(mut t) => {
+                t.timestamps = self.companions.timestamping;
+                Meaning::Timestamp(t)
+            }
+            other => other,
+        })
     }
 
     /// The offender: the router or host that sent the ICMP error.

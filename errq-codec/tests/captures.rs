@@ -296,6 +296,9 @@ fn every_capture_matches_the_c_oracle() {
                         "{what}"
                     );
                     assert_eq!(msg.timestamping(), Some(t), "{what}");
+                    if let Some(errq_codec::meaning::Meaning::Timestamp(tx)) = msg.meaning() {
+                        assert_eq!(tx.timestamps.as_ref(), Some(t), "{what}");
+                    }
                 }
                 "nla" => {
                     let Ok(Record::OptStats(attrs)) = rec.unwrap() else {
