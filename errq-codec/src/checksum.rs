@@ -149,7 +149,9 @@ mod tests {
 
     #[test]
     fn odd_pieces_equal_whole() {
-        let bytes: std::vec::Vec<u8> = (0..=250u8).collect();
+        // Every pair of split points; a shorter buffer under Miri, which is ~1000x slower.
+        let n: u8 = if cfg!(miri) { 40 } else { 250 };
+        let bytes: std::vec::Vec<u8> = (0..=n).collect();
         let whole = internet_checksum(&bytes);
         for split in 0..bytes.len() {
             for split2 in split..bytes.len() {
