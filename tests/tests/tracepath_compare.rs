@@ -1,0 +1,337 @@
+//! The `tracepath` example of errq-sys against the system's iputils `tracepath`, across a
+//! four-namespace chain with two path-MTU steps, a router whose answers come back with an
+//! odd TTL (asymmetry) and an administratively prohibited route:
+//!
+//! ```text
+//!   A a0  198.18.1.1 2001:db8:1::1 --1500-- r1a 198.18.1.2 2001:db8:1::2 R1
+//!  R1 r1b 198.18.2.1 2001:db8:2::1 --1400-- r2a 198.18.2.2 2001:db8:2::2 R2
+//!  R2 r2b 198.18.3.1 2001:db8:3::1 --1280-- b0  198.18.3.2 2001:db8:3::2 B
+//!  R2: ip_default_ttl 60 / hop_limit 60 on r2a (its errors reach A with TTL 59: "asymm 6"),
+//!      prohibit 198.18.9.0/24 and 2001:db8:9::/64
+//! ```
+//!
+//! Both tools run in namespace A (`ip netns exec`), each after the path MTU cache was
+//! flushed (or both with it warm), and their outputs are compared after dropping the round
+//! trip times: hops per TTL, `pmtu`, `asymm`, `reached`, `!H`/`!A`, and the Resume line.
+//! Consecutive identical lines are merged, so a probe answered twice (a late answer and the
+//! resent probe's) does not count as a difference. Each result is also checked against the
+//! path as built, so two tools wrong in the same way do not pass.
+//!
+//! The example binary is the one `cargo test --workspace` builds next to this test
+//! (`target/<profile>/examples/tracepath`). Needs root; without it (or without the system
+//! `tracepath`, or the example binary) the test prints why and passes, except under
+//! `CI=true`, where it fails.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use errq_tests::netns::{self, Netns};
+
+/// The four namespaces; dropping it deletes them (and the veth pairs with them).
+struct Chain {
+    a: Netns,
+    r1: Netns,
+    r2: Netns,
+    b: Netns,
+}
+
+fn chain() -> std::io::Result<Chain> {
+    let c = Chain {
+        a: Netns::new("A")?,
+        r1: Netns::new("R1")?,
+        r2: Netns::new("R2")?,
+        b: Netns::new("B")?,
+    };
+    let links: [(&Netns, &str, &Netns, &str, &str); 3] = [
+        (&c.a, "a0", &c.r1, "r1a", "1500"),
+        (&c.r1, "r1b", &c.r2, "r2a", "1400"),
+        (&c.r2, "r2b", &c.b, "b0", "1280"),
+    ];
+    for (left, ldev, right, rdev, mtu) in links {
+        left.ip(&[
+            "link",
+            "add",
+            ldev,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            rdev,
+            "netns",
+            right.name(),
+        ])?;
+        left.ip(&["link", "set", ldev, "mtu", mtu])?;
+        right.ip(&["link", "set", rdev, "mtu", mtu])?;
+    }
+    let addrs: [(&Netns, &str, &str, &str); 6] = [
+        (&c.a, "a0", "198.18.1.1/24", "2001:db8:1::1/64"),
+        (&c.r1, "r1a", "198.18.1.2/24", "2001:db8:1::2/64"),
+        (&c.r1, "r1b", "198.18.2.1/24", "2001:db8:2::1/64"),
+        (&c.r2, "r2a", "198.18.2.2/24", "2001:db8:2::2/64"),
+        (&c.r2, "r2b", "198.18.3.1/24", "2001:db8:3::1/64"),
+        (&c.b, "b0", "198.18.3.2/24", "2001:db8:3::2/64"),
+    ];
+    for (ns, dev, v4, v6) in addrs {
+        ns.ip(&["addr", "add", v4, "dev", dev])?;
+        ns.ip(&["addr", "add", v6, "dev", dev, "nodad"])?;
+        ns.ip(&["link", "set", dev, "up"])?;
+    }
+    let routes: [(&Netns, &str, &str); 4] = [
+        (&c.a, "198.18.1.2", "2001:db8:1::2"),
+        (&c.r1, "198.18.2.2", "2001:db8:2::2"),
+        (&c.r2, "198.18.2.1", "2001:db8:2::1"),
+        (&c.b, "198.18.3.1", "2001:db8:3::1"),
+    ];
+    for (ns, gw4, gw6) in routes {
+        ns.ip(&["route", "add", "default", "via", gw4])?;
+        ns.ip(&["-6", "route", "add", "default", "via", gw6])?;
+    }
+    for r in [&c.r1, &c.r2] {
+        r.sysctl("net/ipv4/ip_forward", "1")?;
+        r.sysctl("net/ipv6/conf/all/forwarding", "1")?;
+    }
+    c.r2.sysctl("net/ipv4/ip_default_ttl", "60")?;
+    c.r2.sysctl("net/ipv6/conf/r2a/hop_limit", "60")?;
+    c.r2.ip(&["route", "add", "prohibit", "198.18.9.0/24"])?;
+    c.r2.ip(&["-6", "route", "add", "prohibit", "2001:db8:9::/64"])?;
+    Ok(c)
+}
+
+/// Skip with a printed reason, or fail under `CI=true`.
+fn skip(why: &str) {
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "CI=true: {why}"
+    );
+    eprintln!("skipping: {why}");
+}
+
+/// The example binary built next to this test: `<target>/<profile>/examples/tracepath`
+/// (this test runs from `<target>/<profile>/deps/`).
+fn example() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let path = exe.parent()?.parent()?.join("examples").join("tracepath");
+    path.is_file().then_some(path)
+}
+
+/// Run `program args` in `ns` (bounded by `timeout`), returning its stdout.
+fn run(ns: &Netns, program: &str, args: &[&str]) -> String {
+    let out = Command::new("timeout")
+        .args(["120", "ip", "netns", "exec", ns.name(), program])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run {program}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Forget the path MTUs A learnt (IPv4 exceptions and IPv6 cached routes).
+fn flush(a: &Netns) {
+    a.ip(&["route", "flush", "cache"]).expect("flush v4");
+    a.ip(&["-6", "route", "flush", "cache"]).expect("flush v6");
+}
+
+/// The output without round trip times, one line per answer, whitespace collapsed,
+/// consecutive duplicates merged; RFC 4884 detail lines (indented, only from the example)
+/// left out.
+fn normalize(output: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for raw in output.lines() {
+        let trimmed = raw.trim_start();
+        let indented = raw.len().saturating_sub(trimmed.len()) >= 5;
+        if indented && !trimmed.starts_with("Resume:") && !trimmed.starts_with("Too many hops") {
+            continue;
+        }
+        let words: Vec<&str> = raw.split_whitespace().filter(|w| !is_rtt(w)).collect();
+        let line = words.join(" ");
+        if lines.last() != Some(&line) {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// `12.345ms`.
+fn is_rtt(word: &str) -> bool {
+    word.strip_suffix("ms")
+        .and_then(|n| n.split_once('.'))
+        .is_some_and(|(ms, us)| {
+            !ms.is_empty()
+                && us.len() == 3
+                && ms.bytes().all(|b| b.is_ascii_digit())
+                && us.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Run both tools with `args` (after a flush each, unless `warm`) and compare.
+fn compare(c: &Chain, ours: &str, args: &[&str], warm: bool, expected: &[&str]) {
+    if !warm {
+        flush(&c.a);
+    }
+    let system_out = run(&c.a, "tracepath", args);
+    if !warm {
+        flush(&c.a);
+    }
+    let ours_out = run(&c.a, ours, args);
+    let (system, ours) = (normalize(&system_out), normalize(&ours_out));
+    eprintln!(
+        "tracepath {}\n--- system\n{system_out}--- ours\n{ours_out}",
+        args.join(" ")
+    );
+    assert_eq!(
+        ours, system,
+        "tracepath {args:?}: ours differs from the system's\n--- system\n{system_out}--- ours\n{ours_out}"
+    );
+    assert_eq!(
+        ours, expected,
+        "tracepath {args:?}: not the path as built\n{ours_out}"
+    );
+}
+
+/// The addresses one family uses in the chain.
+struct Family {
+    flag: &'static str,
+    r1: &'static str,
+    r2_from_r1: &'static str,
+    b: &'static str,
+    prohibited: &'static str,
+    prohibit_mark: &'static str,
+}
+
+const V4: Family = Family {
+    flag: "-4",
+    r1: "198.18.1.2",
+    r2_from_r1: "198.18.2.2",
+    b: "198.18.3.2",
+    prohibited: "198.18.9.1",
+    prohibit_mark: "!H",
+};
+
+const V6: Family = Family {
+    flag: "-6",
+    r1: "2001:db8:1::2",
+    r2_from_r1: "2001:db8:2::2",
+    b: "2001:db8:3::2",
+    prohibited: "2001:db8:9::1",
+    prohibit_mark: "!A",
+};
+
+fn compare_family(f: &Family) {
+    if !netns::require_root() {
+        return;
+    }
+    if Command::new("tracepath").arg("-V").output().is_err() {
+        skip("the system tracepath (iputils-tracepath) is not installed");
+        return;
+    }
+    let Some(ours) = example() else {
+        skip("the tracepath example is not built: cargo build -p errq-sys --example tracepath (cargo test --workspace builds it)");
+        return;
+    };
+    let ours = ours.to_str().expect("utf-8 path").to_owned();
+    let c = chain().expect("four-namespace chain");
+    let (r1, r2, b) = (f.r1, f.r2_from_r1, f.b);
+
+    // Warm the neighbour caches with small probes, so no answer waits on ARP/ND.
+    run(&c.a, &ours, &["-n", f.flag, "-l", "128", b]);
+
+    // A cold path: LOCAL EMSGSIZE at the interface MTU, then each router's frag needed /
+    // packet too big; R2's answers come back with TTL 59.
+    let cold = [
+        "1?: [LOCALHOST] pmtu 1500".to_owned(),
+        format!("1: {r1}"),
+        format!("2: {r1} pmtu 1400"),
+        format!("2: {r2} asymm 6"),
+        format!("3: {r2} pmtu 1280"),
+        format!("3: {b} reached"),
+        "Resume: pmtu 1280 hops 3 back 3".to_owned(),
+    ];
+    let cold: Vec<&str> = cold.iter().map(String::as_str).collect();
+    compare(&c, &ours, &["-n", f.flag, b], false, &cold);
+
+    // Warm: the route already carries the path MTU.
+    let warm = [
+        "1?: [LOCALHOST] pmtu 1280".to_owned(),
+        format!("1: {r1}"),
+        format!("2: {r2} asymm 6"),
+        format!("3: {b} reached"),
+        "Resume: pmtu 1280 hops 3 back 3".to_owned(),
+    ];
+    let warm: Vec<&str> = warm.iter().map(String::as_str).collect();
+    compare(&c, &ours, &["-n", f.flag, b], true, &warm);
+
+    // -l under the first step and another base port: only R2 reports an MTU.
+    let sized = [
+        format!("1: {r1}"),
+        format!("2: {r2} asymm 6"),
+        format!("3: {r2} pmtu 1280"),
+        format!("3: {b} reached"),
+        "Resume: pmtu 1280 hops 3 back 3".to_owned(),
+    ];
+    let sized: Vec<&str> = sized.iter().map(String::as_str).collect();
+    compare(
+        &c,
+        &ours,
+        &["-n", f.flag, "-l", "1350", "-p", "33434", b],
+        false,
+        &sized,
+    );
+
+    // -m 2: the trace stops short of B.
+    let short = [
+        "1?: [LOCALHOST] pmtu 1500".to_owned(),
+        format!("1: {r1}"),
+        format!("2: {r1} pmtu 1400"),
+        format!("2: {r2} asymm 6"),
+        "Too many hops: pmtu 1400".to_owned(),
+        "Resume: pmtu 1400".to_owned(),
+    ];
+    let short: Vec<&str> = short.iter().map(String::as_str).collect();
+    compare(&c, &ours, &["-n", f.flag, "-m", "2", b], false, &short);
+
+    // A prohibited destination: R2 answers the TTL-2 probe with admin prohibited.
+    let prohibited = [
+        "1?: [LOCALHOST] pmtu 1500".to_owned(),
+        format!("1: {r1}"),
+        format!("2: {r1} pmtu 1400"),
+        format!("2: {r2} {}", f.prohibit_mark),
+        "Resume: pmtu 1400".to_owned(),
+    ];
+    let prohibited: Vec<&str> = prohibited.iter().map(String::as_str).collect();
+    compare(&c, &ours, &["-n", f.flag, f.prohibited], false, &prohibited);
+}
+
+#[test]
+fn tracepath_matches_iputils_v4() {
+    compare_family(&V4);
+}
+
+#[test]
+fn tracepath_matches_iputils_v6() {
+    compare_family(&V6);
+}
+
+#[test]
+fn normalize_drops_times_and_merges_repeats() {
+    let out = " 1?: [LOCALHOST]                      pmtu 1500\n \
+               1:  198.18.1.2                                            0.373ms \n \
+               1:  198.18.1.2                                            0.029ms \n \
+               2:  198.18.2.2                                          1024.034ms asymm  6 \n     \
+               MPLS label 16 tc 0 s 1 ttl 1\n     \
+               Resume: pmtu 1280 hops 3 back 3 \n";
+    assert_eq!(
+        normalize(out),
+        [
+            "1?: [LOCALHOST] pmtu 1500",
+            "1: 198.18.1.2",
+            "2: 198.18.2.2 asymm 6",
+            "Resume: pmtu 1280 hops 3 back 3"
+        ]
+    );
+}
