@@ -22,6 +22,10 @@
 //! `tracepath`, or the example binary) the test prints why and passes, except under
 //! `CI=true`, where it fails.
 
+// Test code: slicing packets at fixed offsets and small index arithmetic, all checked
+// against the lengths just read.
+#![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -334,4 +338,236 @@ fn normalize_drops_times_and_merges_repeats() {
             "Resume: pmtu 1280 hops 3 back 3"
         ]
     );
+}
+
+/// A fake MPLS router on R1 for the blackholed prefixes 198.18.52.0/24 and 2001:db8:52::/64:
+/// a packet socket sees each probe A sends there; TTL 1 gets a time exceeded with an RFC 4884
+/// extension (an MPLS label stack and the incoming interface's information), any other TTL a
+/// port unreachable ("reached"). The errors go out through raw ICMP sockets, so the kernel
+/// adds the IP header (source: R1's 198.18.1.2 / 2001:db8:1::2).
+mod fake_router {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+    use std::os::fd::{AsRawFd, OwnedFd};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use errq_codec::ext::ObjectRepr;
+    use errq_codec::ext::{InterfaceInformationRepr, InterfaceRole, MplsLabel, ObjectClass};
+    use errq_codec::icmp::{
+        Icmpv4Code, Icmpv4ErrorRepr, Icmpv4Rest, Icmpv4Type, Icmpv6Code, Icmpv6ErrorRepr,
+        Icmpv6Rest, Icmpv6Type,
+    };
+    use nix::sys::socket::{
+        recv, sendto, setsockopt, socket, sockopt, AddressFamily, MsgFlags, SockFlag, SockProtocol,
+        SockType, SockaddrIn, SockaddrIn6,
+    };
+    use nix::sys::time::TimeVal;
+
+    pub const HOLE4: Ipv4Addr = Ipv4Addr::new(198, 18, 52, 1);
+    pub const HOLE6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x52, 0, 0, 0, 0, 1);
+    const R1_6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, 2);
+    pub const LABEL: u32 = 16001;
+    pub const IFNAME: &[u8] = b"mpls0";
+    pub const IFINDEX: u32 = 7;
+
+    /// The sockets, made in R1's namespace.
+    pub struct Sockets {
+        packet: OwnedFd,
+        icmp4: OwnedFd,
+        icmp6: OwnedFd,
+    }
+
+    pub fn sockets() -> Sockets {
+        let packet = socket(
+            AddressFamily::Packet,
+            SockType::Datagram,
+            SockFlag::empty(),
+            SockProtocol::EthAll,
+        )
+        .expect("packet socket");
+        setsockopt(&packet, sockopt::ReceiveTimeout, &TimeVal::new(0, 100_000))
+            .expect("SO_RCVTIMEO");
+        let raw = |family, proto| {
+            socket(family, SockType::Raw, SockFlag::empty(), proto).expect("raw ICMP socket")
+        };
+        Sockets {
+            packet,
+            icmp4: raw(AddressFamily::Inet, SockProtocol::Icmp),
+            icmp6: raw(AddressFamily::Inet6, SockProtocol::IcmpV6),
+        }
+    }
+
+    /// The extension objects of the time exceeded.
+    fn objects<'a>(mpls: &'a [u8; 4], info: &'a [u8]) -> [ObjectRepr<'a>; 2] {
+        [
+            ObjectRepr {
+                class: ObjectClass::MPLS_LABEL_STACK,
+                c_type: 1,
+                payload: mpls,
+            },
+            ObjectRepr {
+                class: ObjectClass::INTERFACE_INFORMATION,
+                c_type: info_repr().c_type(),
+                payload: info,
+            },
+        ]
+    }
+
+    fn info_repr() -> InterfaceInformationRepr<'static> {
+        InterfaceInformationRepr {
+            role: InterfaceRole::IncomingInterface,
+            if_index: Some(IFINDEX),
+            address: Some(IpAddr::V4(Ipv4Addr::new(198, 18, 1, 2))),
+            name: Some(IFNAME),
+            mtu: Some(1500),
+        }
+    }
+
+    /// Answer probes until `stop`.
+    pub fn serve(s: &Sockets, stop: &AtomicBool) {
+        let mpls = MplsLabel {
+            label: LABEL,
+            traffic_class: 0,
+            bottom_of_stack: true,
+            ttl: 1,
+        }
+        .to_bytes();
+        let mut info = [0u8; 64];
+        let n = info_repr().emit(&mut info).expect("interface information");
+        let objects = objects(&mpls, &info[..n]);
+        let mut buf = [0u8; 2048];
+        let mut out = [0u8; 1024];
+        while !stop.load(Ordering::Relaxed) {
+            let Ok(len) = recv(s.packet.as_raw_fd(), &mut buf, MsgFlags::empty()) else {
+                continue;
+            };
+            let pkt = &buf[..len];
+            let quote = &pkt[..len.min(128)];
+            match pkt.first().map(|b| b >> 4) {
+                Some(4) if len >= 28 && pkt[9] == 17 && pkt[16..20] == HOLE4.octets() => {
+                    let src = Ipv4Addr::new(pkt[12], pkt[13], pkt[14], pkt[15]);
+                    let repr = if pkt[8] == 1 {
+                        Icmpv4ErrorRepr {
+                            msg_type: Icmpv4Type::TIME_EXCEEDED,
+                            code: Icmpv4Code(0),
+                            rest: Icmpv4Rest::TimeExceeded { length: 0 },
+                            original: quote,
+                            extension: &objects,
+                        }
+                    } else {
+                        Icmpv4ErrorRepr {
+                            msg_type: Icmpv4Type::DEST_UNREACH,
+                            code: Icmpv4Code(3),
+                            rest: Icmpv4Rest::DestUnreach {
+                                length: 0,
+                                next_hop_mtu: 0,
+                            },
+                            original: quote,
+                            extension: &[],
+                        }
+                    };
+                    let n = repr.emit(&mut out).expect("ICMP error");
+                    let to = SockaddrIn::from(SocketAddrV4::new(src, 0));
+                    sendto(s.icmp4.as_raw_fd(), &out[..n], &to, MsgFlags::empty())
+                        .expect("send ICMP");
+                }
+                Some(6) if len >= 48 && pkt[6] == 17 && pkt[24..40] == HOLE6.octets() => {
+                    let src = Ipv6Addr::from(<[u8; 16]>::try_from(&pkt[8..24]).unwrap());
+                    let repr = if pkt[7] == 1 {
+                        Icmpv6ErrorRepr {
+                            msg_type: Icmpv6Type::TIME_EXCEEDED,
+                            code: Icmpv6Code(0),
+                            rest: Icmpv6Rest::TimeExceeded { length: 0 },
+                            original: quote,
+                            extension: &objects,
+                        }
+                    } else {
+                        Icmpv6ErrorRepr {
+                            msg_type: Icmpv6Type::DEST_UNREACH,
+                            code: Icmpv6Code(4),
+                            rest: Icmpv6Rest::DestUnreach { length: 0 },
+                            original: quote,
+                            extension: &[],
+                        }
+                    };
+                    let n = repr
+                        .emit_with_checksum(R1_6, src, &mut out)
+                        .expect("ICMPv6 error");
+                    let to = SockaddrIn6::from(SocketAddrV6::new(src, 0, 0, 0));
+                    sendto(s.icmp6.as_raw_fd(), &out[..n], &to, MsgFlags::empty())
+                        .expect("send ICMPv6");
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// RFC 4884: behind a (fake) MPLS router the example prints the label stack and the
+/// incoming interface under the hop, and otherwise still says what the system's tracepath
+/// says.
+#[test]
+fn tracepath_prints_rfc4884_mpls_and_interface() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    if !netns::require_root() {
+        return;
+    }
+    if Command::new("tracepath").arg("-V").output().is_err() {
+        skip("the system tracepath (iputils-tracepath) is not installed");
+        return;
+    }
+    let Some(ours) = example() else {
+        skip("the tracepath example is not built: cargo build -p errq-sys --example tracepath (cargo test --workspace builds it)");
+        return;
+    };
+    let ours = ours.to_str().expect("utf-8 path").to_owned();
+    let c = chain().expect("four-namespace chain");
+    c.r1.ip(&["route", "add", "blackhole", "198.18.52.0/24"])
+        .expect("blackhole v4");
+    c.r1.ip(&["-6", "route", "add", "blackhole", "2001:db8:52::/64"])
+        .expect("blackhole v6");
+    let sockets = c.r1.run(fake_router::sockets);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| fake_router::serve(&sockets, &stop));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for (flag, r1, hole) in [
+                ("-4", "198.18.1.2", fake_router::HOLE4.to_string()),
+                ("-6", "2001:db8:1::2", fake_router::HOLE6.to_string()),
+            ] {
+                let args = ["-n", flag, "-m", "4", hole.as_str()];
+                // Warm the neighbour caches, then compare.
+                run(&c.a, &ours, &["-n", flag, "-l", "128", "-m", "4", &hole]);
+                let expected = [
+                    "1?: [LOCALHOST] pmtu 1500".to_owned(),
+                    format!("1: {r1}"),
+                    format!("2: {r1} reached"),
+                    "Resume: pmtu 1500 hops 2 back 1".to_owned(),
+                ];
+                let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+                compare(&c, &ours, &args, false, &expected);
+                let out = run(&c.a, &ours, &args);
+                let label = format!("     MPLS label {} tc 0 s 1 ttl 1", fake_router::LABEL);
+                let iface = format!(
+                    "     incoming interface {} (ifindex {}, 198.18.1.2, mtu 1500)",
+                    String::from_utf8_lossy(fake_router::IFNAME),
+                    fake_router::IFINDEX
+                );
+                let lines: Vec<&str> = out.lines().collect();
+                let hop1 = lines
+                    .iter()
+                    .position(|l| l.starts_with(" 1:  "))
+                    .unwrap_or_else(|| panic!("no hop 1:\n{out}"));
+                assert_eq!(
+                    lines.get(hop1 + 1..hop1 + 3),
+                    Some(&[label.as_str(), iface.as_str()][..]),
+                    "the extension under hop 1:\n{out}"
+                );
+            }
+        }));
+        stop.store(true, Ordering::Relaxed);
+        if let Err(p) = result {
+            std::panic::resume_unwind(p);
+        }
+    });
 }
