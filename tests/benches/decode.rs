@@ -13,7 +13,8 @@
 //!
 //! `cargo bench -p errq-tests --bench decode`; the ratios are printed at the end (medians of
 //! the same run). `ERRQ_DECODE_LOOP=N` instead runs each variant N times per message with no
-//! timing, for `valgrind --tool=callgrind` (instruction counts that load does not change).
+//! timing, for `valgrind --tool=callgrind` (instruction counts that load does not change);
+//! `ERRQ_DECODE_ONLY=<capture>` limits that to one message.
 
 #![allow(missing_docs, unreachable_pub)] // a bench binary, no public API
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // bench code on known captures
@@ -27,7 +28,7 @@ use std::mem::size_of;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::ptr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use errq_codec::abi::Abi;
@@ -587,6 +588,11 @@ fn main() {
         .iter()
         .map(|&(name, kind, what)| (support::load(name), kind, what))
         .collect();
+    println!(
+        "size_of::<Message>() = {} bytes (Companions: {} bytes)",
+        size_of::<Message<'_>>(),
+        size_of::<errq_codec::message::Companions<'_>>()
+    );
     // The decoders must agree before they are timed.
     for (c, kind, _) in &messages {
         let a = errq_decode(c, *kind);
@@ -636,6 +642,10 @@ fn main() {
         }
     }
 
+    if std::env::var_os("ERRQ_DECODE_INTERLEAVED_ONLY").is_some() {
+        interleaved(&messages, &lives);
+        return;
+    }
     if let Some(n) = std::env::var("ERRQ_DECODE_LOOP")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
@@ -666,6 +676,80 @@ fn main() {
     }
     crit.final_summary();
     summary(&messages, &lives);
+    interleaved(&messages, &lives);
+}
+
+/// Rounds in which every variant decodes the same message `K` times, in turn (the order
+/// rotating): the variants share every moment of load from other processes, so the ratios
+/// hold on a busy machine where criterion's one-after-the-other groups drift. Prints the
+/// median ns per message over the rounds, and the p10..p90 spread of each ratio.
+fn interleaved(messages: &[(Capture, Kind, &str)], lives: &[Option<Live>]) {
+    const K: u32 = 10_000;
+    let rounds: usize = std::env::var("ERRQ_DECODE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(41);
+    println!("\ninterleaved: {rounds} rounds x {K} decodes per variant and message");
+    println!("| message | errq ns | errq_fixed ns | baseline ns | nix ns | errq / baseline (p10..p90) | nix / errq (p10..p90) | errq_fixed / baseline | nix / errq_fixed |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for ((c, kind, what), live) in messages.iter().zip(lives) {
+        let kind = *kind;
+        let mut variants: Vec<Box<dyn Fn()>> = vec![
+            Box::new(move || {
+                black_box(errq_decode(black_box(c), kind));
+            }),
+            Box::new(move || {
+                black_box(errq_fixed_decode(black_box(c), kind));
+            }),
+            Box::new(move || {
+                black_box(baseline_decode(black_box(c), kind));
+            }),
+        ];
+        if let Some(live) = live {
+            variants.push(Box::new(move || {
+                black_box(nix_decode(black_box(live), kind));
+            }));
+        }
+        let mut t: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+        for round in 0..rounds {
+            for k in 0..variants.len() {
+                let i = (k + round) % variants.len();
+                let start = Instant::now();
+                for _ in 0..K {
+                    variants[i]();
+                }
+                t[i].push(start.elapsed().as_nanos() as f64 / f64::from(K));
+            }
+        }
+        let median = |v: &[f64]| {
+            let mut v = v.to_vec();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        // Per-round ratios: both sides measured within milliseconds of each other.
+        let spread = |a: &[f64], b: &[f64]| {
+            let mut r: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+            r.sort_by(f64::total_cmp);
+            (r[r.len() / 2], r[r.len() / 10], r[r.len() * 9 / 10])
+        };
+        let (e, f, b) = (median(&t[0]), median(&t[1]), median(&t[2]));
+        let (r, rlo, rhi) = spread(&t[0], &t[2]);
+        let (rf, _, _) = spread(&t[1], &t[2]);
+        let (nix, nix_r, nix_rf) = if t.len() > 3 {
+            let (q, qlo, qhi) = spread(&t[3], &t[0]);
+            let (qf, _, _) = spread(&t[3], &t[1]);
+            (
+                format!("{:.1}", median(&t[3])),
+                format!("{q:.2}x ({qlo:.2}..{qhi:.2})"),
+                format!("{qf:.2}x"),
+            )
+        } else {
+            ("n/a".into(), "n/a".into(), "n/a".into())
+        };
+        println!(
+            "| {what} | {e:.1} | {f:.1} | {b:.1} | {nix} | {r:.2}x ({rlo:.2}..{rhi:.2}) | {nix_r} | {rf:.2}x | {nix_rf} |"
+        );
+    }
 }
 
 #[inline(never)]
@@ -697,7 +781,11 @@ fn loop_nix(live: &Live, kind: Kind, n: u64) {
 }
 
 fn callgrind_loops(messages: &[(Capture, Kind, &str)], lives: &[Option<Live>], n: u64) {
+    let only = std::env::var("ERRQ_DECODE_ONLY").ok();
     for ((c, kind, _), live) in messages.iter().zip(lives) {
+        if only.as_deref().is_some_and(|o| o != c.name) {
+            continue;
+        }
         loop_errq(c, *kind, n);
         loop_baseline(c, *kind, n);
         loop_errq_fixed(c, *kind, n);
