@@ -254,13 +254,11 @@ fn sketch_decode<'a>(c: &'a Capture, kind: Kind) -> Decoded<'a> {
                     d.pktinfo = Some((i as i32, v4(s), v4(a)));
                 }
             }
-            (libc::SOL_SOCKET, libc::SO_TIMESTAMPING) => {
-                if data.len() >= 48 {
-                    let w = |i: usize| {
-                        i64::from_ne_bytes(data[i * 8..i * 8 + 8].try_into().unwrap_or_default())
-                    };
-                    d.timestamping = Some([(w(0), w(1)), (w(2), w(3)), (w(4), w(5))]);
-                }
+            (libc::SOL_SOCKET, libc::SO_TIMESTAMPING) if data.len() >= 48 => {
+                let w = |i: usize| {
+                    i64::from_ne_bytes(data[i * 8..i * 8 + 8].try_into().unwrap_or_default())
+                };
+                d.timestamping = Some([(w(0), w(1)), (w(2), w(3)), (w(4), w(5))]);
             }
             _ => {}
         }
