@@ -40,7 +40,8 @@ for t in "${targets[@]}"; do
     status=ok
   else
     status=FAILED
-    tail -n 40 "$log"
+    # The panic message and the input, without libFuzzer's progress lines.
+    grep -v '^#[0-9]' "$log" | tail -n 60
   fi
   runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' "$log" | tail -n 1)
   rate=$(grep -o 'exec/s: [0-9]*' "$log" | tail -n 1 || true)
