@@ -147,17 +147,8 @@ impl<'a> Iterator for Cmsgs<'a> {
         if self.done {
             return None;
         }
-        match self.step() {
-            Ok(Some(c)) => Some(Ok(c)),
-            Ok(None) => {
-                self.done = true;
-                None
-            }
-            Err(e) => {
-                self.done = true;
-                Some(Err(e))
-            }
-        }
+        let step = self.step();
+        crate::error::fuse(&mut self.done, step)
     }
 }
 
@@ -260,17 +251,7 @@ impl<'a> CmsgWriter<'a> {
     /// [`Error::NoSpace`] if the record (`CMSG_LEN(data.len())`) does not fit; nothing is
     /// written then.
     pub fn push(&mut self, level: i32, kind: i32, data: &[u8]) -> Result<(), Error> {
-        let cmsg_len = self.abi.cmsg_len(data.len());
-        let avail = self.buf.len().saturating_sub(self.len);
-        if cmsg_len > avail || cmsg_len == usize::MAX {
-            return Err(Error::NoSpace {
-                what: Structure::CmsgHeader,
-                needed: cmsg_len,
-                available: avail,
-            });
-        }
-        self.put_cmsg(level, kind, data);
-        Ok(())
+        self.push_with(level, kind, data.len(), |dst| dst.copy_from_slice(data))
     }
 
     /// Append a record exactly as the kernel's `put_cmsg` does: if there is no room for a

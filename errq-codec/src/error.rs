@@ -303,6 +303,22 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
+/// One step of a walk that stops at its first error: a record, the end, or the error
+/// (yielded once). Sets `done` on the end and on an error, so the iterator is fused.
+pub(crate) fn fuse<T>(done: &mut bool, step: Result<Option<T>, Error>) -> Option<Result<T, Error>> {
+    match step {
+        Ok(Some(item)) => Some(Ok(item)),
+        Ok(None) => {
+            *done = true;
+            None
+        }
+        Err(e) => {
+            *done = true;
+            Some(Err(e))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,17 +212,8 @@ impl<'a> Iterator for NlAttrs<'a> {
         if self.done {
             return None;
         }
-        match self.step() {
-            Ok(Some(a)) => Some(Ok(a)),
-            Ok(None) => {
-                self.done = true;
-                None
-            }
-            Err(e) => {
-                self.done = true;
-                Some(Err(e))
-            }
-        }
+        let step = self.step();
+        crate::error::fuse(&mut self.done, step)
     }
 }
 

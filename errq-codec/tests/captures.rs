@@ -57,6 +57,11 @@ fn load() -> Vec<Capture> {
         .map(|e| e.unwrap().path())
         .collect();
     paths.sort();
+    if cfg!(miri) {
+        // Miri is ~1000x slower: a sample of both ABIs, every scenario kind still present
+        // in the full run.
+        paths = paths.into_iter().step_by(9).collect();
+    }
     for p in paths {
         if p.extension().and_then(|e| e.to_str()) != Some("txt") {
             continue;
@@ -127,7 +132,7 @@ const ICMP_SIDE: &[&str] = &["icmp_ext", "icmp_ext_obj", "icmp_ext_bad", "mpls",
 #[test]
 fn every_capture_matches_the_c_oracle() {
     let caps = load();
-    assert!(caps.len() >= 20, "only {} captures", caps.len());
+    assert!(cfg!(miri) || caps.len() >= 20, "only {} captures", caps.len());
     let mut checked = 0usize;
     for c in &caps {
         let who = &c.file;
@@ -326,10 +331,11 @@ fn every_capture_matches_the_c_oracle() {
             checked += 1;
         }
     }
-    assert!(checked > 500, "only {checked} oracle lines checked");
+    assert!(cfg!(miri) || checked > 500, "only {checked} oracle lines checked");
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "looks up named captures; Miri runs a sample")]
 fn display_of_real_captures() {
     let caps = load();
     let find = |n: &str| caps.iter().find(|c| c.file == n).unwrap();
@@ -365,6 +371,7 @@ fn display_of_real_captures() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "looks up named captures; Miri runs a sample")]
 fn probe_correlation_on_real_captures() {
     use errq_codec::payload::PayloadKind;
     let caps = load();
