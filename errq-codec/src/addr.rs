@@ -59,6 +59,7 @@ pub fn family(bytes: &[u8], endian: Endian) -> Option<u16> {
 /// # Errors
 /// [`Error::Truncated`] if the slice is shorter than the family's structure;
 /// [`Error::Malformed`] with [`Reason::UnexpectedFamily`] for any other family.
+#[inline]
 pub fn decode(bytes: &[u8], endian: Endian) -> Result<Option<SocketAddr>, Error> {
     if bytes.is_empty() {
         return Ok(None);
@@ -79,6 +80,7 @@ pub fn decode(bytes: &[u8], endian: Endian) -> Result<Option<SocketAddr>, Error>
 ///
 /// # Errors
 /// [`Error::Truncated`] under 16 bytes; [`Error::Malformed`] if the family is not `AF_INET`.
+#[inline]
 pub fn decode_v4(bytes: &[u8], endian: Endian) -> Result<SocketAddrV4, Error> {
     let (raw, _) = RawSockaddrIn::ref_from_prefix(bytes)
         .map_err(|_| Error::truncated(Structure::SockaddrIn, SOCKADDR_IN_LEN, bytes.len()))?;
@@ -97,6 +99,7 @@ pub fn decode_v4(bytes: &[u8], endian: Endian) -> Result<SocketAddrV4, Error> {
 /// # Errors
 /// [`Error::Truncated`] under 28 bytes; [`Error::Malformed`] if the family is not
 /// `AF_INET6`.
+#[inline]
 pub fn decode_v6(bytes: &[u8], endian: Endian) -> Result<SocketAddrV6, Error> {
     let (raw, _) = RawSockaddrIn6::ref_from_prefix(bytes)
         .map_err(|_| Error::truncated(Structure::SockaddrIn6, SOCKADDR_IN6_LEN, bytes.len()))?;

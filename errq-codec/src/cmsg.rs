@@ -45,7 +45,7 @@ pub struct Cmsg<'a> {
 #[derive(Clone, Debug)]
 pub struct Cmsgs<'a> {
     buf: &'a [u8],
-    abi: Abi,
+    pub(crate) abi: Abi,
     pos: usize,
     done: bool,
 }
@@ -68,6 +68,7 @@ impl<'a> Cmsgs<'a> {
         self.abi
     }
 
+    #[inline]
     fn header(&self, rest: &[u8]) -> Result<(u64, i32, i32), Error> {
         let abi = &self.abi;
         let hlen = abi.cmsg_header_len();
@@ -89,6 +90,7 @@ impl<'a> Cmsgs<'a> {
         Ok((len, level, kind))
     }
 
+    #[inline]
     fn step(&mut self) -> Result<Option<Cmsg<'a>>, Error> {
         let Some(rest) = self.buf.get(self.pos..) else {
             return Ok(None);
@@ -143,6 +145,7 @@ fn to_array<const N: usize>(s: &[u8]) -> [u8; N] {
 impl<'a> Iterator for Cmsgs<'a> {
     type Item = Result<Cmsg<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;

@@ -187,6 +187,7 @@ impl SockExtendedErr {
     ///
     /// # Errors
     /// [`Error::Truncated`] under 16 bytes.
+    #[inline]
     pub fn decode(bytes: &[u8], abi: &Abi) -> Result<Self, Error> {
         let (raw, _) = RawExtendedErr::ref_from_prefix(bytes).map_err(|_| {
             Error::truncated(Structure::ExtendedErr, SOCK_EXTENDED_ERR_LEN, bytes.len())
@@ -250,6 +251,7 @@ impl<'a> ExtendedError<'a> {
     /// [`Error::Truncated`] if `data` cannot hold the 16-byte `sock_extended_err` (e.g. the
     /// record the kernel cut short under `MSG_CTRUNC`). A short or odd offender is not an
     /// error here: see [`ExtendedError::offender_checked`].
+    #[inline]
     pub fn decode(data: &'a [u8], abi: &Abi) -> Result<Self, Error> {
         let ee = SockExtendedErr::decode(data, abi)?;
         Ok(Self {
@@ -265,6 +267,7 @@ impl<'a> ExtendedError<'a> {
     /// offender on an IPv6 socket is returned as the kernel gave it; see [`addr::unmap`].
     #[doc(alias = "SO_EE_OFFENDER")]
     #[must_use]
+    #[inline]
     pub fn offender(&self) -> Option<SocketAddr> {
         self.offender_checked().ok().flatten()
     }
@@ -274,6 +277,7 @@ impl<'a> ExtendedError<'a> {
     /// # Errors
     /// [`Error::Truncated`] when the record is too short for the address its family names;
     /// [`Error::Malformed`] for a family other than `AF_UNSPEC`, `AF_INET`, `AF_INET6`.
+    #[inline]
     pub fn offender_checked(&self) -> Result<Option<SocketAddr>, Error> {
         addr::decode(self.offender_bytes, self.endian).map_err(|e| match e {
             Error::Truncated {

@@ -165,6 +165,16 @@ impl Errno {
         Self::from_name(name, self.numbering).is_some_and(|e| e.raw == self.raw)
     }
 
+    /// Whether this is `code` in its own numbering: a table lookup, no string compare (for
+    /// the decoders' hot paths).
+    #[inline]
+    pub(crate) const fn is_code(self, code: Code) -> bool {
+        match code.raw(self.numbering) {
+            Some(raw) => raw == self.raw,
+            None => false,
+        }
+    }
+
     /// Whether this is 0, "no error".
     #[must_use]
     pub const fn is_none(self) -> bool {
@@ -222,7 +232,7 @@ const fn r(name: &'static str, description: &'static str, numbers: [u32; 5]) -> 
 // The variants are the kernel's own all-caps names on purpose: the table below then reads like
 // the headers it was transcribed from.
 #[allow(clippy::upper_case_acronyms)]
-enum Code {
+pub(crate) enum Code {
     EPERM,
     ENOENT,
     ESRCH,
@@ -509,6 +519,7 @@ impl Code {
     ];
 
     /// The number of this code in `numbering`, if that numbering has it.
+    #[inline]
     const fn raw(self, numbering: ErrnoNumbering) -> Option<u32> {
         let [generic, mips, alpha, sparc, parisc] = self.row().numbers;
         let raw = match numbering {
@@ -529,6 +540,7 @@ impl Code {
     /// `arch/{mips,alpha,sparc,parisc}/include/uapi/asm/errno.h`; texts from glibc `strerror`.
     /// Columns: generic, MIPS, Alpha, SPARC, PA-RISC; 0 where the numbering lacks the name.
     #[rustfmt::skip]
+    #[inline]
     const fn row(self) -> Row {
         match self {
             Self::EPERM => r("EPERM", "Operation not permitted", [1, 1, 1, 1, 1]),

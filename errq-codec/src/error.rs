@@ -305,6 +305,7 @@ impl core::error::Error for Error {}
 
 /// One step of a walk that stops at its first error: a record, the end, or the error
 /// (yielded once). Sets `done` on the end and on an error, so the iterator is fused.
+#[inline]
 pub(crate) fn fuse<T>(done: &mut bool, step: Result<Option<T>, Error>) -> Option<Result<T, Error>> {
     match step {
         Ok(Some(item)) => Some(Ok(item)),

@@ -12,7 +12,7 @@ use crate::ee::{
     Origin, Rfc4884, SockExtendedErr, SO_EE_CODE_TXTIME_INVALID_PARAM, SO_EE_CODE_TXTIME_MISSED,
     SO_EE_CODE_ZEROCOPY_COPIED,
 };
-use crate::errno::Errno;
+use crate::errno::{Code, Errno};
 use crate::icmp::{Icmpv4Code, Icmpv4Type, Icmpv6Code, Icmpv6Type};
 use crate::timestamp::{ScmTimestamping, TstampKind};
 
@@ -29,7 +29,7 @@ impl LocalError {
     /// The MTU the datagram exceeded, for `EMSGSIZE`.
     #[must_use]
     pub fn mtu(&self) -> Option<u32> {
-        self.errno.is("EMSGSIZE").then_some(self.info)
+        self.errno.is_code(Code::EMSGSIZE).then_some(self.info)
     }
 }
 
@@ -225,6 +225,7 @@ pub enum Meaning {
 impl Meaning {
     /// Interpret `ee` by its origin.
     #[must_use]
+    #[inline]
     pub fn of(ee: &SockExtendedErr) -> Self {
         match ee.origin {
             Origin::NONE => Self::None(*ee),
@@ -246,11 +247,13 @@ impl Meaning {
                 info: ee.info,
                 rfc4884: ee.rfc4884(),
             }),
-            Origin::TIMESTAMPING if ee.errno.is("ENOMSG") => Self::Timestamp(TxTimestamp {
-                kind: TstampKind(ee.info),
-                key: ee.data,
-                timestamps: None,
-            }),
+            Origin::TIMESTAMPING if ee.errno.is_code(Code::ENOMSG) => {
+                Self::Timestamp(TxTimestamp {
+                    kind: TstampKind(ee.info),
+                    key: ee.data,
+                    timestamps: None,
+                })
+            }
             Origin::TXSTATUS => Self::TxStatus(*ee),
             Origin::ZEROCOPY => Self::Zerocopy(ZerocopyRange {
                 lo: ee.info,

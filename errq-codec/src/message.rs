@@ -103,12 +103,14 @@ impl<'a> Message<'a> {
     /// long), `msg_flags`, the `msg_name` bytes (`msg_namelen` long) and the payload bytes
     /// `recvmsg` returned. Never fails: problems are kept in the view ([`Message::problem`]).
     #[must_use]
+    #[inline]
     pub fn decode(control: &'a [u8], msg_flags: i32, name: &'a [u8], payload: &'a [u8]) -> Self {
         Self::decode_with(&Abi::NATIVE, control, msg_flags, name, payload)
     }
 
     /// [`Message::decode`] for a capture made on another ABI.
     #[must_use]
+    #[inline]
     pub fn decode_with(
         abi: &Abi,
         control: &'a [u8],
@@ -139,6 +141,7 @@ impl<'a> Message<'a> {
         m
     }
 
+    #[inline]
     fn take(&mut self, r: Record<'a>) {
         let c = &mut self.companions;
         match r {

@@ -208,6 +208,7 @@ impl<'a> NlAttrs<'a> {
 impl<'a> Iterator for NlAttrs<'a> {
     type Item = Result<NlAttr<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;

@@ -227,6 +227,7 @@ impl<'a> Record<'a> {
     /// name (this is how a record the kernel cut short under `MSG_CTRUNC` shows);
     /// [`Error::Malformed`] if its content is impossible (e.g. a `sockaddr` of the wrong
     /// family).
+    #[inline]
     pub fn decode(c: Cmsg<'a>, abi: &Abi) -> Result<Self, Error> {
         let d = c.data;
         let s = &abi.socket;
@@ -432,9 +433,10 @@ impl<'a> Records<'a> {
 impl<'a> Iterator for Records<'a> {
     type Item = Result<Record<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let abi = self.cmsgs.abi();
-        Some(self.cmsgs.next()?.and_then(|c| Record::decode(c, &abi)))
+        let c = self.cmsgs.next()?;
+        Some(c.and_then(|c| Record::decode(c, &self.cmsgs.abi)))
     }
 }
 
