@@ -7,7 +7,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::abi::{Abi, Endian};
 use crate::addr;
-use crate::errno::Errno;
+use crate::errno::{Errno, ErrnoNumbering};
 use crate::error::{Error, Structure};
 
 /// The size of a `struct sock_extended_err`.
@@ -189,12 +189,21 @@ impl SockExtendedErr {
     /// [`Error::Truncated`] under 16 bytes.
     #[inline]
     pub fn decode(bytes: &[u8], abi: &Abi) -> Result<Self, Error> {
+        Self::decode_in(bytes, abi.endian, abi.errno)
+    }
+
+    /// [`SockExtendedErr::decode`] with the two parts of the ABI it reads.
+    #[inline(always)]
+    pub(crate) fn decode_in(
+        bytes: &[u8],
+        e: Endian,
+        numbering: ErrnoNumbering,
+    ) -> Result<Self, Error> {
         let (raw, _) = RawExtendedErr::ref_from_prefix(bytes).map_err(|_| {
             Error::truncated(Structure::ExtendedErr, SOCK_EXTENDED_ERR_LEN, bytes.len())
         })?;
-        let e = abi.endian;
         Ok(Self {
-            errno: Errno::new(e.u32(raw.errno), abi.errno),
+            errno: Errno::new(e.u32(raw.errno), numbering),
             origin: Origin(raw.origin),
             kind: raw.kind,
             code: raw.code,
@@ -253,11 +262,21 @@ impl<'a> ExtendedError<'a> {
     /// error here: see [`ExtendedError::offender_checked`].
     #[inline]
     pub fn decode(data: &'a [u8], abi: &Abi) -> Result<Self, Error> {
-        let ee = SockExtendedErr::decode(data, abi)?;
+        Self::decode_in(data, abi.endian, abi.errno)
+    }
+
+    /// [`ExtendedError::decode`] with the two parts of the ABI it reads.
+    #[inline(always)]
+    pub(crate) fn decode_in(
+        data: &'a [u8],
+        e: Endian,
+        numbering: ErrnoNumbering,
+    ) -> Result<Self, Error> {
+        let ee = SockExtendedErr::decode_in(data, e, numbering)?;
         Ok(Self {
             ee,
             offender_bytes: data.get(SOCK_EXTENDED_ERR_LEN..).unwrap_or(&[]),
-            endian: abi.endian,
+            endian: e,
         })
     }
 

@@ -6,7 +6,7 @@
 
 use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
-use crate::abi::Abi;
+use crate::abi::{Abi, Endian};
 use crate::addr;
 use crate::cmsg::{Cmsg, CmsgWriter, Cmsgs};
 use crate::ee::{ExtendedError, SOCK_EXTENDED_ERR_LEN};
@@ -195,19 +195,56 @@ pub enum Record<'a> {
     Other(Cmsg<'a>),
 }
 
-fn int(data: &[u8], abi: &Abi) -> Result<i32, Error> {
+/// A C `int` in byte order `e`.
+#[inline(always)]
+pub(crate) fn int(data: &[u8], e: Endian) -> Result<i32, Error> {
     match *data {
-        [a, b, c, d, ..] => Ok(i32::from_ne_bytes(
-            abi.endian.u32([a, b, c, d]).to_ne_bytes(),
-        )),
+        [a, b, c, d, ..] => Ok(i32::from_ne_bytes(e.u32([a, b, c, d]).to_ne_bytes())),
         _ => Err(Error::truncated(Structure::Int, 4, data.len())),
     }
 }
 
-fn word(data: &[u8], abi: &Abi) -> Result<u32, Error> {
+fn word(data: &[u8], e: Endian) -> Result<u32, Error> {
     match *data {
-        [a, b, c, d, ..] => Ok(abi.endian.u32([a, b, c, d])),
+        [a, b, c, d, ..] => Ok(e.u32([a, b, c, d])),
         _ => Err(Error::truncated(Structure::U32, 4, data.len())),
+    }
+}
+
+/// The one byte of `IP_TOS`.
+#[inline(always)]
+pub(crate) fn tos(data: &[u8]) -> Result<u8, Error> {
+    data.first()
+        .copied()
+        .ok_or(Error::truncated(Structure::Byte, 1, 0))
+}
+
+impl InPktinfo {
+    /// Decode `struct in_pktinfo` (12 bytes) in byte order `e`.
+    #[inline(always)]
+    pub(crate) fn decode_in(d: &[u8], e: Endian) -> Result<Self, Error> {
+        match *d {
+            [i0, i1, i2, i3, s0, s1, s2, s3, a0, a1, a2, a3, ..] => Ok(Self {
+                ifindex: i32::from_ne_bytes(e.u32([i0, i1, i2, i3]).to_ne_bytes()),
+                spec_dst: Ipv4Addr::new(s0, s1, s2, s3),
+                addr: Ipv4Addr::new(a0, a1, a2, a3),
+            }),
+            _ => Err(Error::truncated(Structure::InPktinfo, 12, d.len())),
+        }
+    }
+}
+
+impl In6Pktinfo {
+    /// Decode `struct in6_pktinfo` (20 bytes) in byte order `e`.
+    #[inline(always)]
+    pub(crate) fn decode_in(d: &[u8], e: Endian) -> Result<Self, Error> {
+        if d.len() < 20 {
+            return Err(Error::truncated(Structure::In6Pktinfo, 20, d.len()));
+        }
+        Ok(Self {
+            addr: Ipv6Addr::from(octets::<16>(d, 0)),
+            ifindex: e.u32(octets::<4>(d, 16)),
+        })
     }
 }
 
@@ -239,36 +276,17 @@ impl<'a> Record<'a> {
             (SOL_PACKET, PACKET_TX_TIMESTAMP) => {
                 Self::Error(ErrorLevel::Packet, ExtendedError::decode(d, abi)?)
             }
-            (SOL_IP, IP_TTL) => Self::Ttl(int(d, abi)?),
-            (SOL_IP, IP_TOS) => {
-                Self::Tos(*d.first().ok_or(Error::truncated(Structure::Byte, 1, 0))?)
-            }
-            (SOL_IP, IP_PKTINFO) => {
-                if d.len() < 12 {
-                    return Err(Error::truncated(Structure::InPktinfo, 12, d.len()));
-                }
-                Self::Pktinfo(InPktinfo {
-                    ifindex: int(d, abi)?,
-                    spec_dst: Ipv4Addr::from(octets::<4>(d, 4)),
-                    addr: Ipv4Addr::from(octets::<4>(d, 8)),
-                })
-            }
+            (SOL_IP, IP_TTL) => Self::Ttl(int(d, abi.endian)?),
+            (SOL_IP, IP_TOS) => Self::Tos(tos(d)?),
+            (SOL_IP, IP_PKTINFO) => Self::Pktinfo(InPktinfo::decode_in(d, abi.endian)?),
             (SOL_IP, IP_RECVOPTS) => Self::RecvOpts(d),
             (SOL_IP, IP_RETOPTS) => Self::RetOpts(d),
             (SOL_IP, IP_ORIGDSTADDR) => Self::OrigDstAddr(addr::decode_v4(d, abi.endian)?),
-            (SOL_IP, IP_CHECKSUM) => Self::Checksum(word(d, abi)?),
-            (SOL_IP, IP_RECVFRAGSIZE) => Self::FragSize(int(d, abi)?),
-            (SOL_IPV6, IPV6_PKTINFO) => {
-                if d.len() < 20 {
-                    return Err(Error::truncated(Structure::In6Pktinfo, 20, d.len()));
-                }
-                Self::Pktinfo6(In6Pktinfo {
-                    addr: Ipv6Addr::from(octets::<16>(d, 0)),
-                    ifindex: abi.endian.u32(octets::<4>(d, 16)),
-                })
-            }
-            (SOL_IPV6, IPV6_HOPLIMIT) => Self::HopLimit(int(d, abi)?),
-            (SOL_IPV6, IPV6_TCLASS) => Self::TrafficClass(int(d, abi)?),
+            (SOL_IP, IP_CHECKSUM) => Self::Checksum(word(d, abi.endian)?),
+            (SOL_IP, IP_RECVFRAGSIZE) => Self::FragSize(int(d, abi.endian)?),
+            (SOL_IPV6, IPV6_PKTINFO) => Self::Pktinfo6(In6Pktinfo::decode_in(d, abi.endian)?),
+            (SOL_IPV6, IPV6_HOPLIMIT) => Self::HopLimit(int(d, abi.endian)?),
+            (SOL_IPV6, IPV6_TCLASS) => Self::TrafficClass(int(d, abi.endian)?),
             (SOL_IPV6, IPV6_FLOWINFO) => match *d {
                 [a, b, c0, d0, ..] => Self::FlowInfo(u32::from_be_bytes([a, b, c0, d0])),
                 _ => return Err(Error::truncated(Structure::U32, 4, d.len())),
@@ -283,7 +301,7 @@ impl<'a> Record<'a> {
                 })
             }
             (SOL_IPV6, IPV6_ORIGDSTADDR) => Self::OrigDstAddr6(addr::decode_v6(d, abi.endian)?),
-            (SOL_IPV6, IPV6_RECVFRAGSIZE) => Self::FragSize6(int(d, abi)?),
+            (SOL_IPV6, IPV6_RECVFRAGSIZE) => Self::FragSize6(int(d, abi.endian)?),
             (l, t) if l == s.sol_socket => {
                 if t == s.timestamping_old {
                     Self::Timestamping(ScmTimestamping::decode(d, Layout::Old, abi)?)
