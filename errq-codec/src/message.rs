@@ -35,8 +35,8 @@ use crate::meaning::Meaning;
 use crate::optstats::NlAttrs;
 use crate::payload::{self, Payload, PayloadKind};
 use crate::record::consts::{
-    IPV6_HOPLIMIT, IPV6_PKTINFO, IPV6_RECVERR, IPV6_TCLASS, IP_PKTINFO, IP_RECVERR, IP_TOS, IP_TTL,
-    SOL_IP, SOL_IPV6, SOL_PACKET,
+    IPV6_HOPLIMIT, IPV6_RECVERR, IP_PKTINFO, IP_RECVERR, IP_TOS, IP_TTL, SOL_IP, SOL_IPV6,
+    SOL_PACKET,
 };
 use crate::record::{self, ErrorLevel, In6Pktinfo, InPktinfo, Ip6Mtuinfo, Record, Records};
 use crate::timestamp::{Layout, ScmTimestamping, Timespec, Timeval};
@@ -49,7 +49,7 @@ pub const MSG_CTRUNC: i32 = 0x8;
 pub const MSG_TRUNC: i32 = 0x20;
 
 /// The companion records of a message, each the last one of its kind (the kernel sends at
-/// most one of each).
+/// most one of each). [`Message::companions`] builds one on demand.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Companions<'a> {
     /// `SO_TIMESTAMPING` (old or new).
@@ -90,6 +90,35 @@ pub struct Companions<'a> {
     pub others: usize,
 }
 
+impl<'a> Companions<'a> {
+    #[inline]
+    fn take(&mut self, r: Record<'a>) {
+        let c = self;
+        match r {
+            Record::Error(..) => {}
+            Record::Timestamping(t) => c.timestamping = Some(t),
+            Record::Timestamp(l, t) => c.timestamp = Some((l, t)),
+            Record::TimestampNs(l, t) => c.timestampns = Some((l, t)),
+            Record::OptStats(a) => c.opt_stats = Some(a),
+            Record::Ttl(v) => c.ttl = Some(v),
+            Record::Tos(v) => c.tos = Some(v),
+            Record::Pktinfo(p) => c.pktinfo = Some(p),
+            Record::RecvOpts(o) => c.recv_opts = Some(o),
+            Record::RetOpts(o) => c.ret_opts = Some(o),
+            Record::OrigDstAddr(a) => c.orig_dst = Some(a.into()),
+            Record::OrigDstAddr6(a) => c.orig_dst = Some(a.into()),
+            Record::Checksum(v) => c.checksum = Some(v),
+            Record::FragSize(v) | Record::FragSize6(v) => c.frag_size = Some(v),
+            Record::Pktinfo6(p) => c.pktinfo6 = Some(p),
+            Record::HopLimit(v) => c.hop_limit = Some(v),
+            Record::TrafficClass(v) => c.tclass = Some(v),
+            Record::FlowInfo(v) => c.flowinfo = Some(v),
+            Record::PathMtu(m) => c.path_mtu = Some(m),
+            Record::Other(_) => c.others = c.others.saturating_add(1),
+        }
+    }
+}
+
 /// One error-queue message; see the [module docs](self).
 #[derive(Clone, Debug)]
 pub struct Message<'a> {
@@ -99,8 +128,24 @@ pub struct Message<'a> {
     name: &'a [u8],
     payload: &'a [u8],
     error: Option<(ErrorLevel, ExtendedError<'a>)>,
-    companions: Companions<'a>,
+    common: Common,
     problem: Option<Error>,
+}
+
+/// The companions that nearly every message that has any carries, decoded during the walk.
+/// The others (and the count of unknown records) are decoded again from the control bytes
+/// only when [`Message::companions`] is asked for, so a `Message` stays small: it is built
+/// and moved on every message of a drain.
+#[derive(Clone, Copy, Debug, Default)]
+struct Common {
+    ttl: Option<i32>,
+    tos: Option<u8>,
+    pktinfo: Option<InPktinfo>,
+    hop_limit: Option<i32>,
+    timestamping: Option<ScmTimestamping>,
+    /// Whether the control buffer holds any other record (a rarer companion or an unknown
+    /// record), decoded or not.
+    rare: bool,
 }
 
 impl<'a> Message<'a> {
@@ -130,7 +175,7 @@ impl<'a> Message<'a> {
             name,
             payload,
             error: None,
-            companions: Companions::default(),
+            common: Common::default(),
             problem: None,
         };
         // Dispatch once per message on the `cmsghdr` layout; the walk itself is compiled
@@ -186,12 +231,28 @@ impl<'a> Message<'a> {
         }
     }
 
+    /// Keep a decoded record: the error, a common companion, or note that a rare one is
+    /// there.
+    #[inline]
+    fn take(&mut self, r: Record<'a>) {
+        let c = &mut self.common;
+        match r {
+            Record::Error(level, e) => self.error = Some((level, e)),
+            Record::Timestamping(t) => c.timestamping = Some(t),
+            Record::Ttl(v) => c.ttl = Some(v),
+            Record::Tos(v) => c.tos = Some(v),
+            Record::Pktinfo(p) => c.pktinfo = Some(p),
+            Record::HopLimit(v) => c.hop_limit = Some(v),
+            _ => c.rare = true,
+        }
+    }
+
     /// [`Record::decode`] then [`Message::take`], with the common records decoded in place.
     #[inline(always)]
     fn take_cmsg<const BE: bool>(&mut self, c: Cmsg<'a>) -> Result<(), Error> {
         let e = if BE { Endian::Big } else { Endian::Little };
         let d = c.data;
-        let comp = &mut self.companions;
+        let comp = &mut self.common;
         let numbers = &self.abi.socket;
         // The socket level, where a hand-made ABI does not put it on a fixed level (those
         // win in `Record::decode`).
@@ -214,8 +275,6 @@ impl<'a> Message<'a> {
             (SOL_IP, IP_TOS) => comp.tos = Some(record::tos(d)?),
             (SOL_IP, IP_PKTINFO) => comp.pktinfo = Some(InPktinfo::decode_in(d, e)?),
             (SOL_IPV6, IPV6_HOPLIMIT) => comp.hop_limit = Some(record::int(d, e)?),
-            (SOL_IPV6, IPV6_TCLASS) => comp.tclass = Some(record::int(d, e)?),
-            (SOL_IPV6, IPV6_PKTINFO) => comp.pktinfo6 = Some(In6Pktinfo::decode_in(d, e)?),
             (_, t) if sol_socket && t == numbers.timestamping_old => {
                 comp.timestamping = Some(ScmTimestamping::decode(d, Layout::Old, &self.abi)?);
             }
@@ -223,38 +282,13 @@ impl<'a> Message<'a> {
                 comp.timestamping = Some(ScmTimestamping::decode(d, Layout::New, &self.abi)?);
             }
             _ => {
+                // A rare record: decoded for its errors, then only noted (`take`);
+                // `companions()` decodes it again.
                 let r = Record::decode(c, &self.abi)?;
                 self.take(r);
             }
         }
         Ok(())
-    }
-
-    #[inline]
-    fn take(&mut self, r: Record<'a>) {
-        let c = &mut self.companions;
-        match r {
-            Record::Error(level, e) => self.error = Some((level, e)),
-            Record::Timestamping(t) => c.timestamping = Some(t),
-            Record::Timestamp(l, t) => c.timestamp = Some((l, t)),
-            Record::TimestampNs(l, t) => c.timestampns = Some((l, t)),
-            Record::OptStats(a) => c.opt_stats = Some(a),
-            Record::Ttl(v) => c.ttl = Some(v),
-            Record::Tos(v) => c.tos = Some(v),
-            Record::Pktinfo(p) => c.pktinfo = Some(p),
-            Record::RecvOpts(o) => c.recv_opts = Some(o),
-            Record::RetOpts(o) => c.ret_opts = Some(o),
-            Record::OrigDstAddr(a) => c.orig_dst = Some(a.into()),
-            Record::OrigDstAddr6(a) => c.orig_dst = Some(a.into()),
-            Record::Checksum(v) => c.checksum = Some(v),
-            Record::FragSize(v) | Record::FragSize6(v) => c.frag_size = Some(v),
-            Record::Pktinfo6(p) => c.pktinfo6 = Some(p),
-            Record::HopLimit(v) => c.hop_limit = Some(v),
-            Record::TrafficClass(v) => c.tclass = Some(v),
-            Record::FlowInfo(v) => c.flowinfo = Some(v),
-            Record::PathMtu(m) => c.path_mtu = Some(m),
-            Record::Other(_) => c.others = c.others.saturating_add(1),
-        }
     }
 
     /// The ABI the message was decoded with.
@@ -285,7 +319,7 @@ impl<'a> Message<'a> {
     pub fn meaning(&self) -> Option<Meaning> {
         self.error.as_ref().map(|(_, e)| match Meaning::of(&e.ee) {
             Meaning::Timestamp(mut t) => {
-                t.timestamps = self.companions.timestamping;
+                t.timestamps = self.common.timestamping;
                 Meaning::Timestamp(t)
             }
             other => other,
@@ -298,23 +332,68 @@ impl<'a> Message<'a> {
         self.error.as_ref().and_then(|(_, e)| e.offender())
     }
 
-    /// The companion records.
+    /// The companion records, each the last one of its kind.
+    ///
+    /// Built on demand: `IP_TTL`, `IP_TOS`, `IP_PKTINFO`, `IPV6_HOPLIMIT` and
+    /// `SO_TIMESTAMPING` were decoded by [`Message::decode`]; when the message holds any
+    /// other record, the control bytes are walked again for them (and for
+    /// [`Companions::others`]). Records that could not be decoded are left out, as
+    /// [`Message::problem`] says.
     #[must_use]
-    pub const fn companions(&self) -> &Companions<'a> {
-        &self.companions
+    pub fn companions(&self) -> Companions<'a> {
+        let h = &self.common;
+        let mut c = Companions {
+            timestamping: h.timestamping,
+            ttl: h.ttl,
+            tos: h.tos,
+            pktinfo: h.pktinfo,
+            hop_limit: h.hop_limit,
+            ..Companions::default()
+        };
+        if h.rare {
+            c = Companions::default();
+            for r in self.records().flatten() {
+                c.take(r);
+            }
+        }
+        c
+    }
+
+    /// `IP_TTL`: the TTL of the ICMP packet, if the socket asked for it.
+    #[must_use]
+    pub const fn ttl(&self) -> Option<i32> {
+        self.common.ttl
+    }
+
+    /// `IP_TOS`: the TOS of the ICMP packet, if the socket asked for it.
+    #[must_use]
+    pub const fn tos(&self) -> Option<u8> {
+        self.common.tos
+    }
+
+    /// `IP_PKTINFO`, if the socket asked for it.
+    #[must_use]
+    pub const fn pktinfo(&self) -> Option<InPktinfo> {
+        self.common.pktinfo
+    }
+
+    /// `IPV6_HOPLIMIT`: the hop limit of the ICMPv6 packet, if the socket asked for it.
+    #[must_use]
+    pub const fn hop_limit(&self) -> Option<i32> {
+        self.common.hop_limit
     }
 
     /// The timestamps of a transmit timestamp: the `SO_TIMESTAMPING` record.
     #[must_use]
     pub const fn timestamping(&self) -> Option<&ScmTimestamping> {
-        self.companions.timestamping.as_ref()
+        self.common.timestamping.as_ref()
     }
 
     /// The TTL or hop limit of the ICMP packet (`IP_TTL` or `IPV6_HOPLIMIT`), if the socket
     /// asked for it.
     #[must_use]
     pub fn icmp_ttl(&self) -> Option<i32> {
-        self.companions.ttl.or(self.companions.hop_limit)
+        self.common.ttl.or(self.common.hop_limit)
     }
 
     /// The first problem met while decoding the control buffer: a broken `cmsghdr` (which
@@ -474,14 +553,14 @@ impl fmt::Display for Message<'_> {
         if let Some(errno) = meaning.errno() {
             write!(f, ", errno {errno}")?;
         }
-        if let Some(t) = self.companions.ttl {
+        if let Some(t) = self.common.ttl {
             write!(f, ", TTL {t}")?;
         }
-        if let Some(t) = self.companions.hop_limit {
+        if let Some(t) = self.common.hop_limit {
             write!(f, ", hop limit {t}")?;
         }
         if let Some(ts) = self
-            .companions
+            .common
             .timestamping
             .and_then(|t| t.software().or(t.hardware()))
         {
@@ -549,6 +628,7 @@ mod tests {
     /// of record (the cut ones short, bad headers, garbage tails).
     #[test]
     fn fixed_walk_equals_the_generic_walk() {
+        use crate::record::consts::{IPV6_PKTINFO, IPV6_TCLASS};
         use crate::timestamp::Timespec;
         for abi in Abi::PRESETS {
             let s = abi.socket;
@@ -580,11 +660,23 @@ mod tests {
                     let fast = Message::decode_with(abi, &b[..end], 0, &[], &[]);
                     let mut slow = Message::decode_with(abi, &b[..end], 0, &[], &[]);
                     slow.error = None;
-                    slow.companions = Companions::default();
+                    slow.common = Common::default();
                     slow.problem = None;
                     slow.walk_any();
                     assert_eq!(fast.error, slow.error, "{} cut {cut}", abi.name);
-                    assert_eq!(fast.companions, slow.companions, "{} cut {cut}", abi.name);
+                    assert_eq!(
+                        fast.companions(),
+                        slow.companions(),
+                        "{} cut {cut}",
+                        abi.name
+                    );
+                    assert_eq!(fast.common.rare, slow.common.rare, "{} cut {cut}", abi.name);
+                    // The companions as the walk before this one kept them.
+                    let mut old = Companions::default();
+                    for r in Records::new(&b[..end], *abi).flatten() {
+                        old.take(r);
+                    }
+                    assert_eq!(fast.companions(), old, "{} cut {cut}", abi.name);
                     assert_eq!(fast.problem, slow.problem, "{} cut {cut}", abi.name);
                 }
             }

@@ -125,11 +125,10 @@ fn errq_decode<'a>(c: &'a Capture, kind: Kind) -> Decoded<'a> {
         }
     }
     d.destination = m.destination();
-    let comp = m.companions();
-    d.ttl = comp.ttl;
-    d.tos = comp.tos;
-    d.pktinfo = comp.pktinfo.map(|p| (p.ifindex, p.spec_dst, p.addr));
-    d.timestamping = comp.timestamping.map(|t| t.ts.map(|ts| (ts.sec, ts.nsec)));
+    d.ttl = m.ttl();
+    d.tos = m.tos();
+    d.pktinfo = m.pktinfo().map(|p| (p.ifindex, p.spec_dst, p.addr));
+    d.timestamping = m.timestamping().map(|t| t.ts.map(|ts| (ts.sec, ts.nsec)));
     errq_payload(&mut d, m.payload(), rfc4884_len, kind);
     d
 }
