@@ -46,6 +46,7 @@ struct RawSockaddrIn6 {
 
 /// The `sa_family` at the start of `bytes`, or `None` if there are fewer than 2 bytes.
 #[must_use]
+#[inline]
 pub fn family(bytes: &[u8], endian: Endian) -> Option<u16> {
     match *bytes {
         [a, b, ..] => Some(endian.u16([a, b])),
@@ -61,15 +62,27 @@ pub fn family(bytes: &[u8], endian: Endian) -> Option<u16> {
 /// [`Error::Malformed`] with [`Reason::UnexpectedFamily`] for any other family.
 #[inline]
 pub fn decode(bytes: &[u8], endian: Endian) -> Result<Option<SocketAddr>, Error> {
-    if bytes.is_empty() {
-        return Ok(None);
-    }
-    match family(bytes, endian) {
-        None => Err(Error::truncated(Structure::Sockaddr, 2, bytes.len())),
-        Some(AF_UNSPEC) => Ok(None),
-        Some(AF_INET) => decode_v4(bytes, endian).map(|a| Some(SocketAddr::V4(a))),
-        Some(AF_INET6) => decode_v6(bytes, endian).map(|a| Some(SocketAddr::V6(a))),
-        Some(family) => Err(Error::malformed(
+    let family = match *bytes {
+        [] => return Ok(None),
+        [a, b, ..] => endian.u16([a, b]),
+        [_] => return Err(Error::truncated(Structure::Sockaddr, 2, bytes.len())),
+    };
+    match family {
+        AF_UNSPEC => Ok(None),
+        // The family is read: take the rest of the `sockaddr_in` straight from the bytes
+        // (the same checks and errors as `decode_v4`).
+        AF_INET => match *bytes {
+            [_, _, p0, p1, a0, a1, a2, a3, _, _, _, _, _, _, _, _, ..] => Ok(Some(SocketAddr::V4(
+                SocketAddrV4::new(Ipv4Addr::new(a0, a1, a2, a3), u16::from_be_bytes([p0, p1])),
+            ))),
+            _ => Err(Error::truncated(
+                Structure::SockaddrIn,
+                SOCKADDR_IN_LEN,
+                bytes.len(),
+            )),
+        },
+        AF_INET6 => decode_v6(bytes, endian).map(|a| Some(SocketAddr::V6(a))),
+        family => Err(Error::malformed(
             Structure::Sockaddr,
             Reason::UnexpectedFamily { family },
         )),

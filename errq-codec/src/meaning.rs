@@ -28,6 +28,7 @@ pub struct LocalError {
 impl LocalError {
     /// The MTU the datagram exceeded, for `EMSGSIZE`.
     #[must_use]
+    #[inline]
     pub fn mtu(&self) -> Option<u32> {
         self.errno.is_code(Code::EMSGSIZE).then_some(self.info)
     }
@@ -51,6 +52,7 @@ pub struct IcmpError {
 impl IcmpError {
     /// The next-hop MTU of a fragmentation-needed (type 3 code 4).
     #[must_use]
+    #[inline]
     pub fn mtu(&self) -> Option<u32> {
         (self.kind == Icmpv4Type::DEST_UNREACH && self.code == Icmpv4Code::FRAG_NEEDED)
             .then_some(self.info)
@@ -104,6 +106,7 @@ pub struct Icmp6Error {
 impl Icmp6Error {
     /// The MTU of a packet too big (type 2).
     #[must_use]
+    #[inline]
     pub fn mtu(&self) -> Option<u32> {
         (self.kind == Icmpv6Type::PACKET_TOO_BIG).then_some(self.info)
     }
@@ -285,6 +288,7 @@ impl Meaning {
     /// The path MTU this error reports, if any (LOCAL `EMSGSIZE`, fragmentation needed,
     /// packet too big).
     #[must_use]
+    #[inline]
     pub fn mtu(&self) -> Option<u32> {
         match self {
             Self::Local(l) => l.mtu(),

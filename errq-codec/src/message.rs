@@ -316,6 +316,7 @@ impl<'a> Message<'a> {
     /// What the error means, by origin; a transmit timestamp comes with the timestamps of
     /// the message's `SO_TIMESTAMPING` record.
     #[must_use]
+    #[inline]
     pub fn meaning(&self) -> Option<Meaning> {
         self.error.as_ref().map(|(_, e)| match Meaning::of(&e.ee) {
             Meaning::Timestamp(mut t) => {
@@ -328,6 +329,7 @@ impl<'a> Message<'a> {
 
     /// The offender: the router or host that sent the ICMP error.
     #[must_use]
+    #[inline]
     pub fn offender(&self) -> Option<SocketAddr> {
         self.error.as_ref().and_then(|(_, e)| e.offender())
     }
@@ -408,6 +410,7 @@ impl<'a> Message<'a> {
     /// failed); `None` for timestamp and zerocopy messages (namelen 0) or an undecodable
     /// name.
     #[must_use]
+    #[inline]
     pub fn destination(&self) -> Option<SocketAddr> {
         addr::decode(self.name, self.abi.endian).ok().flatten()
     }
