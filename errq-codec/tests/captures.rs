@@ -132,7 +132,11 @@ const ICMP_SIDE: &[&str] = &["icmp_ext", "icmp_ext_obj", "icmp_ext_bad", "mpls",
 #[test]
 fn every_capture_matches_the_c_oracle() {
     let caps = load();
-    assert!(cfg!(miri) || caps.len() >= 20, "only {} captures", caps.len());
+    assert!(
+        cfg!(miri) || caps.len() >= 20,
+        "only {} captures",
+        caps.len()
+    );
     let mut checked = 0usize;
     for c in &caps {
         let who = &c.file;
@@ -331,7 +335,10 @@ fn every_capture_matches_the_c_oracle() {
             checked += 1;
         }
     }
-    assert!(cfg!(miri) || checked > 500, "only {checked} oracle lines checked");
+    assert!(
+        cfg!(miri) || checked > 500,
+        "only {checked} oracle lines checked"
+    );
 }
 
 #[test]
