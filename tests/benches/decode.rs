@@ -133,11 +133,10 @@ fn errq_decode<'a>(c: &'a Capture, kind: Kind) -> Decoded<'a> {
     d
 }
 
-/// A bench-local copy of `Message::decode` + `Meaning::of` with the two fixes this bench
-/// recommends (see BENCHMARKS.md): the records are walked with `Records` straight into the
-/// caller's result (no ~400-byte `Message` built and moved), and the timestamp/MTU tests
-/// compare errno numbers instead of `Errno::is("ENOMSG")`, which looks the name up by string
-/// in the 139-row errno table on every call. Same public codec API, same result.
+/// A bench-local decoder written before the codec's decode was reworked (see BENCHMARKS.md):
+/// the records are walked with `Records` straight into the caller's result (no `Message`
+/// built and moved), and the timestamp/MTU tests compare errno numbers. Same public codec
+/// API, same result. Kept as a reference point: `Message::decode` is now faster than it.
 #[inline(never)]
 fn errq_fixed_decode<'a>(c: &'a Capture, kind: Kind) -> Decoded<'a> {
     use errq_codec::record::{Record, Records};
