@@ -443,3 +443,75 @@ fn interface_identification_errors() {
     let ident = InterfaceIdent::new(3, &b).expect("a whole address");
     assert_eq!(ident.ip(), Some("2001:db8::1".parse().unwrap()));
 }
+
+// --- added after the walk was monomorphized per layout ---------------------------------------
+
+#[test]
+fn short_u32_records() {
+    // IP_CHECKSUM (0/23) and IPV6_FLOWINFO (41/11) with fewer than 4 bytes.
+    for (level, kind, data) in [(0, 23, &[1u8, 2][..]), (41, 11, &[1, 2, 3][..])] {
+        let c = Cmsg {
+            level,
+            kind,
+            len: 12 + data.len() as u64,
+            offset: 0,
+            data,
+        };
+        check(
+            Record::decode(c, &Abi::I686),
+            Error::truncated(Structure::U32, 4, data.len()),
+        );
+    }
+}
+
+#[test]
+fn hand_made_abi_walk() {
+    // A word size the monomorphized walks do not cover goes through the generic walk, with
+    // the same errors. Word 16: a 24-byte header (cmsg_len read as u32, level, type, 12
+    // bytes), data from CMSG_ALIGN(24) = 32.
+    let abi = Abi {
+        name: "word16",
+        word: 16,
+        ..Abi::I686
+    };
+    assert_eq!(abi.cmsg_header_len(), 24);
+    let record = |len: u32| {
+        let mut b = len.to_le_bytes().to_vec();
+        b.extend_from_slice(&[0, 0, 0, 0, 2, 0, 0, 0]);
+        b.extend_from_slice(&[0; 12]);
+        b
+    };
+    let mut ok = record(34);
+    ok.extend_from_slice(&[0; 8]);
+    ok.extend_from_slice(&[64, 0]);
+    let walked: Vec<_> = Cmsgs::new(&ok, abi).collect();
+    assert_eq!(walked.len(), 1);
+    let c = walked[0].expect("a whole record");
+    assert_eq!(
+        (c.level, c.kind, c.len, c.offset, c.data),
+        (0, 2, 34, 0, &[64u8, 0][..])
+    );
+
+    check(
+        Cmsgs::new(&ok[..4], abi).next().expect("one item"),
+        Error::truncated(Structure::CmsgHeader, 24, 4),
+    );
+    check(
+        Cmsgs::new(&record(20), abi).next().expect("one item"),
+        malformed(
+            Structure::CmsgHeader,
+            Reason::LengthBelowHeader {
+                length: 20,
+                minimum: 24,
+            },
+        ),
+    );
+    let mut long = record(40);
+    long.extend_from_slice(&[0, 0]);
+    let mut walk = Cmsgs::new(&long, abi);
+    check(
+        walk.next().expect("one item"),
+        Error::truncated(Structure::CmsgData, 40, 26),
+    );
+    assert_eq!(walk.next(), None, "the walk ends at its error");
+}
