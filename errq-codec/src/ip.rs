@@ -161,6 +161,7 @@ impl<'a> QuotedIp<'a> {
     /// [`Error::Truncated`] if `bytes` is empty or the header is not whole;
     /// [`Error::Malformed`] with [`Reason::BadVersion`] if the version is neither 4 nor 6, or
     /// an IPv4 IHL below 5.
+    #[inline]
     pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
         match bytes.first().map(|b| b >> 4) {
             None => Err(Error::truncated(Structure::Ipv4Header, 20, 0)),
@@ -202,6 +203,7 @@ impl<'a> QuotedIp<'a> {
 
     /// The transport header after the IP header (and, for IPv6, the extension headers).
     #[must_use]
+    #[inline]
     pub fn transport(&self) -> Transport<'a> {
         match self {
             Self::V4(h) => h.transport(),

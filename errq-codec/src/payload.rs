@@ -70,6 +70,7 @@ impl EthernetHeader {
     ///
     /// # Errors
     /// [`Error::Truncated`] (`LinkHeader`) if `bytes` is shorter than 14 bytes (18 if tagged).
+    #[inline]
     pub fn parse(bytes: &[u8]) -> Result<(Self, &[u8]), Error> {
         let truncated = |needed| Error::truncated(Structure::LinkHeader, needed, bytes.len());
         let head: [u8; 14] = bytes
@@ -126,6 +127,7 @@ impl<'a> LinkPayload<'a> {
     ///
     /// # Errors
     /// The `Some(Err)` of [`QuotedIp::new`] if the IP header is not whole or malformed.
+    #[inline]
     pub fn ip(&self) -> Option<Result<QuotedIp<'a>, Error>> {
         match self.header.ethertype {
             ETH_P_IP | ETH_P_IPV6 | 0 => Some(QuotedIp::new(self.network)),
@@ -161,6 +163,7 @@ impl<'a> Payload<'a> {
     /// For [`PayloadKind::RawIp`], the errors of [`QuotedIp::new`]; for
     /// [`PayloadKind::TxTimestamp`], those of [`EthernetHeader::parse`]. The other kinds
     /// never fail: a cut header shows as `None` from the accessors.
+    #[inline]
     pub fn parse(bytes: &'a [u8], kind: PayloadKind) -> Result<Self, Error> {
         if bytes.is_empty() && kind != PayloadKind::Udp {
             return Ok(Self::Empty);
@@ -180,6 +183,7 @@ impl<'a> Payload<'a> {
     /// The IP packet, for [`Payload::Ip`] and a [`Payload::Link`] carrying IP with a whole
     /// header.
     #[must_use]
+    #[inline]
     pub fn ip(&self) -> Option<QuotedIp<'a>> {
         match self {
             Self::Ip(ip) => Some(*ip),
@@ -192,6 +196,7 @@ impl<'a> Payload<'a> {
     /// inside an IP packet). A UDP socket's payload starts after the UDP header: its ports are
     /// the socket's own and the destination in `msg_name`.
     #[must_use]
+    #[inline]
     pub fn ports(&self) -> Option<(u16, u16)> {
         match self {
             Self::Tcp(tcp) => tcp.ports(),
@@ -238,6 +243,7 @@ impl<'a> Payload<'a> {
 /// the payload (the iovec was too small) gives `Some(Err(Truncated))`.
 #[doc(alias = "sock_ee_data_rfc4884")]
 #[must_use]
+#[inline]
 pub fn split_rfc4884(payload: &[u8], len: u16) -> (&[u8], Option<Result<Extension<'_>, Error>>) {
     if len == 0 {
         return (payload, None);

@@ -6,6 +6,7 @@ use zerocopy::{Immutable, IntoBytes, KnownLayout, Unaligned};
 use super::IpProtocol;
 use crate::error::{Error, Structure};
 
+#[inline]
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
     let b = bytes.get(at..at.checked_add(2)?)?;
     Some(u16::from_be_bytes([*b.first()?, *b.get(1)?]))
@@ -37,6 +38,7 @@ impl<'a> QuotedUdp<'a> {
     /// The source port.
     #[doc(alias = "source")]
     #[must_use]
+    #[inline]
     pub fn src_port(&self) -> Option<u16> {
         be16(self.bytes, 0)
     }
@@ -44,12 +46,14 @@ impl<'a> QuotedUdp<'a> {
     /// The destination port.
     #[doc(alias = "dest")]
     #[must_use]
+    #[inline]
     pub fn dst_port(&self) -> Option<u16> {
         be16(self.bytes, 2)
     }
 
     /// Source and destination port.
     #[must_use]
+    #[inline]
     pub fn ports(&self) -> Option<(u16, u16)> {
         Some((self.src_port()?, self.dst_port()?))
     }
@@ -104,18 +108,21 @@ impl<'a> QuotedTcp<'a> {
 
     /// The source port.
     #[must_use]
+    #[inline]
     pub fn src_port(&self) -> Option<u16> {
         be16(self.bytes, 0)
     }
 
     /// The destination port.
     #[must_use]
+    #[inline]
     pub fn dst_port(&self) -> Option<u16> {
         be16(self.bytes, 2)
     }
 
     /// Source and destination port.
     #[must_use]
+    #[inline]
     pub fn ports(&self) -> Option<(u16, u16)> {
         Some((self.src_port()?, self.dst_port()?))
     }
@@ -279,6 +286,7 @@ impl<'a> Transport<'a> {
     /// The transport header of protocol `protocol` at the start of `bytes`. The protocol
     /// number alone decides (ICMP is 1, ICMPv6 58, whichever IP version carries them).
     #[must_use]
+    #[inline]
     pub fn new(protocol: IpProtocol, bytes: &'a [u8]) -> Self {
         match protocol {
             IpProtocol::UDP | IpProtocol::UDP_LITE => Self::Udp(QuotedUdp::new(bytes), protocol),
@@ -310,6 +318,7 @@ impl<'a> Transport<'a> {
     /// Source and destination port, for UDP, UDP-Lite, TCP, SCTP and DCCP (all of which
     /// start with them), if quoted.
     #[must_use]
+    #[inline]
     pub fn ports(&self) -> Option<(u16, u16)> {
         match *self {
             Self::Udp(udp, _) => udp.ports(),

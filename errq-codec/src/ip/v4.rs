@@ -49,6 +49,7 @@ impl<'a> Ipv4Header<'a> {
     /// [`Error::Truncated`] (`Ipv4Header`) if `bytes` is shorter than 20 bytes or than the
     /// header length IHL gives; [`Error::Malformed`] if the version is not 4
     /// ([`Reason::BadVersion`]) or IHL is below 5 ([`Reason::LengthBelowHeader`]).
+    #[inline]
     pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
         let (fixed, after) = Ipv4Wire::ref_from_prefix(bytes)
             .map_err(|_| Error::truncated(Structure::Ipv4Header, MIN_LEN, bytes.len()))?;
@@ -92,6 +93,7 @@ impl<'a> Ipv4Header<'a> {
     /// The header length in bytes (IHL x 4, options included).
     #[doc(alias = "ihl")]
     #[must_use]
+    #[inline]
     pub fn header_len(&self) -> usize {
         usize::from(self.fixed.version_ihl & 0x0f).saturating_mul(4)
     }
@@ -117,6 +119,7 @@ impl<'a> Ipv4Header<'a> {
     /// The total length field: the length of the original packet, which the quote may not hold.
     #[doc(alias = "tot_len")]
     #[must_use]
+    #[inline]
     pub fn total_len(&self) -> u16 {
         self.fixed.total_len.get()
     }
@@ -145,6 +148,7 @@ impl<'a> Ipv4Header<'a> {
     /// The fragment offset in bytes (the field times 8).
     #[doc(alias = "frag_off")]
     #[must_use]
+    #[inline]
     pub fn frag_offset(&self) -> u16 {
         (self.fixed.flags_frag.get() & 0x1fff) << 3
     }
@@ -157,6 +161,7 @@ impl<'a> Ipv4Header<'a> {
 
     /// The protocol of the payload.
     #[must_use]
+    #[inline]
     pub fn protocol(&self) -> IpProtocol {
         IpProtocol(self.fixed.protocol)
     }
@@ -200,6 +205,7 @@ impl<'a> Ipv4Header<'a> {
     /// The payload present in the quote: the bytes after the header, but no more than
     /// `total_len` says (a quote padded to 128 bytes for RFC 4884 is cut back to the packet).
     #[must_use]
+    #[inline]
     pub fn payload(&self) -> &'a [u8] {
         match usize::from(self.total_len()).checked_sub(self.header_len()) {
             Some(len) => self.rest.get(..len).unwrap_or(self.rest),
@@ -218,6 +224,7 @@ impl<'a> Ipv4Header<'a> {
     /// The transport header at the start of the payload, or
     /// [`Transport::NotFirstFragment`] if this is not the first fragment.
     #[must_use]
+    #[inline]
     pub fn transport(&self) -> Transport<'a> {
         if self.frag_offset() != 0 {
             Transport::NotFirstFragment {

@@ -42,6 +42,7 @@ impl<'a> Ipv6Header<'a> {
     /// # Errors
     /// [`Error::Truncated`] (`Ipv6Header`) if `bytes` is shorter than 40 bytes;
     /// [`Error::Malformed`] with [`Reason::BadVersion`] if the version is not 6.
+    #[inline]
     pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
         let (fixed, rest) = Ipv6Wire::ref_from_prefix(bytes)
             .map_err(|_| Error::truncated(Structure::Ipv6Header, LEN, bytes.len()))?;
@@ -111,6 +112,7 @@ impl<'a> Ipv6Header<'a> {
     /// The payload present in the quote (extension headers included), no longer than
     /// `payload_len` says (unless that is 0, a jumbogram).
     #[must_use]
+    #[inline]
     pub fn payload(&self) -> &'a [u8] {
         match usize::from(self.payload_len()) {
             0 => self.rest,
@@ -139,6 +141,7 @@ impl<'a> Ipv6Header<'a> {
     /// A chain cut short by the quote gives [`Transport::Cut`], a non-first fragment gives
     /// [`Transport::NotFirstFragment`]: neither is an error.
     #[must_use]
+    #[inline]
     pub fn transport(&self) -> Transport<'a> {
         let mut headers = self.extension_headers();
         let mut fragment_offset = 0u16;
