@@ -95,6 +95,7 @@ impl<'a> Extension<'a> {
     /// # Errors
     /// [`Error::Truncated`] (`ExtensionHeader`) if `bytes` is shorter than 4 bytes;
     /// [`Error::Malformed`] with [`Reason::BadVersion`] if the version is not 2.
+    #[inline]
     pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
         let (header, objects) = ExtHeaderWire::ref_from_prefix(bytes)
             .map_err(|_| Error::truncated(Structure::ExtensionHeader, HEADER_LEN, bytes.len()))?;
@@ -154,6 +155,7 @@ impl<'a> Extension<'a> {
 
     /// The objects, each bounded by its own length.
     #[must_use]
+    #[inline]
     pub fn objects(&self) -> ExtensionObjects<'a> {
         ExtensionObjects {
             rest: self.objects,
@@ -252,6 +254,7 @@ impl<'a> ExtensionObject<'a> {
     /// # Errors
     /// The errors of [`MplsLabelStack::new`], [`InterfaceInformation::new`] and
     /// [`InterfaceIdent::new`] for the classes they decode.
+    #[inline]
     pub fn decode(&self) -> Result<ObjectData<'a>, Error> {
         match (self.class(), self.c_type()) {
             (ObjectClass::MPLS_LABEL_STACK, 1) => {
@@ -297,6 +300,7 @@ pub struct ExtensionObjects<'a> {
 impl<'a> Iterator for ExtensionObjects<'a> {
     type Item = Result<ExtensionObject<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done || self.rest.is_empty() {
             return None;

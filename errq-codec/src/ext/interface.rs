@@ -56,6 +56,7 @@ const HAS_NAME: u8 = 0x02;
 /// C-type flag: an MTU sub-object is present.
 const HAS_MTU: u8 = 0x01;
 
+#[inline]
 fn take<'a>(payload: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8], Error> {
     let end = at.checked_add(n).unwrap_or(usize::MAX);
     let bytes = payload.get(*at..end).ok_or(Error::truncated(
@@ -67,10 +68,12 @@ fn take<'a>(payload: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8], Err
     Ok(bytes)
 }
 
+#[inline]
 fn u32_of(b: &[u8]) -> u32 {
     b.try_into().map(u32::from_be_bytes).unwrap_or(0)
 }
 
+#[inline]
 fn trim_nul(name: &[u8]) -> &[u8] {
     let end = name
         .iter()
@@ -104,6 +107,7 @@ impl<'a> InterfaceInformation<'a> {
     /// (`InterfaceInfo`) for an unknown AFI ([`Reason::UnexpectedFamily`]), a name length
     /// below 4 or not a multiple of 4, or bytes left over after the last sub-object
     /// ([`Reason::UnexpectedSize`]).
+    #[inline]
     pub fn new(c_type: u8, payload: &'a [u8]) -> Result<Self, Error> {
         let mut at = 0usize;
         let if_index = if c_type & HAS_IFINDEX != 0 {
@@ -324,6 +328,7 @@ impl<'a> InterfaceIdent<'a> {
     /// [`Error::Malformed`] (`InterfaceIdent`) for another c-type
     /// ([`Reason::BadValue`]) or a by-index payload longer than 4 bytes
     /// ([`Reason::UnexpectedSize`]).
+    #[inline]
     pub fn new(c_type: u8, payload: &'a [u8]) -> Result<Self, Error> {
         let truncated = |needed| Error::truncated(Structure::InterfaceIdent, needed, payload.len());
         match c_type {

@@ -18,6 +18,7 @@ pub struct MplsLabel {
 impl MplsLabel {
     /// Decode one 4-byte entry.
     #[must_use]
+    #[inline]
     pub fn from_bytes(b: [u8; 4]) -> Self {
         let word = u32::from_be_bytes(b);
         let [_, _, b2, ttl] = b;
@@ -52,6 +53,7 @@ impl<'a> MplsLabelStack<'a> {
     /// # Errors
     /// [`Error::Malformed`] (`MplsLabel`, [`Reason::LengthNotMultiple`]) if the payload is not
     /// a multiple of 4 bytes.
+    #[inline]
     pub fn new(payload: &'a [u8]) -> Result<Self, Error> {
         if payload.len() % 4 != 0 {
             return Err(Error::malformed(
@@ -67,6 +69,7 @@ impl<'a> MplsLabelStack<'a> {
 
     /// The entries, top of the stack first.
     #[must_use]
+    #[inline]
     pub fn entries(&self) -> MplsLabels<'a> {
         MplsLabels {
             chunks: self.payload.chunks_exact(4),
@@ -95,6 +98,7 @@ pub struct MplsLabels<'a> {
 impl Iterator for MplsLabels<'_> {
     type Item = MplsLabel;
 
+    #[inline]
     fn next(&mut self) -> Option<MplsLabel> {
         let chunk = self.chunks.next()?;
         chunk.try_into().ok().map(MplsLabel::from_bytes)
