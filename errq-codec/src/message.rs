@@ -276,10 +276,18 @@ impl<'a> Message<'a> {
             (SOL_IP, IP_PKTINFO) => comp.pktinfo = Some(InPktinfo::decode_in(d, e)?),
             (SOL_IPV6, IPV6_HOPLIMIT) => comp.hop_limit = Some(record::int(d, e)?),
             (_, t) if sol_socket && t == numbers.timestamping_old => {
-                comp.timestamping = Some(ScmTimestamping::decode(d, Layout::Old, &self.abi)?);
+                comp.timestamping = Some(ScmTimestamping::decode_fixed::<BE>(
+                    d,
+                    Layout::Old,
+                    self.abi.time_t,
+                )?);
             }
             (_, t) if sol_socket && t == numbers.timestamping_new => {
-                comp.timestamping = Some(ScmTimestamping::decode(d, Layout::New, &self.abi)?);
+                comp.timestamping = Some(ScmTimestamping::decode_fixed::<BE>(
+                    d,
+                    Layout::New,
+                    self.abi.time_t,
+                )?);
             }
             _ => {
                 // A rare record: decoded for its errors, then only noted (`take`);

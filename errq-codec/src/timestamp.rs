@@ -134,6 +134,67 @@ impl ScmTimestamping {
         Ok(Self { ts, layout })
     }
 
+    /// [`ScmTimestamping::decode`] for a byte order fixed at compile time (the message walk's):
+    /// the same result and the same error, with the six fields read at constant offsets.
+    #[inline]
+    pub(crate) fn decode_fixed<const BE: bool>(
+        data: &[u8],
+        layout: Layout,
+        time_t: usize,
+    ) -> Result<Self, Error> {
+        /// `N` bytes at `at`; the caller checked the length, so this never falls back.
+        #[inline(always)]
+        fn bytes<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
+            data.get(at..at.saturating_add(N))
+                .and_then(|b| b.try_into().ok())
+                .unwrap_or([0; N])
+        }
+        let mut ts = [Timespec::default(); 3];
+        if matches!(layout, Layout::Old) && time_t == 4 {
+            if data.len() < 24 {
+                return Err(Self::short(24, data.len()));
+            }
+            for (t, (s, n)) in ts.iter_mut().zip([(0, 4), (8, 12), (16, 20)]) {
+                let (s, n) = (bytes::<4>(data, s), bytes::<4>(data, n));
+                let (s, n) = if BE {
+                    (i32::from_be_bytes(s), i32::from_be_bytes(n))
+                } else {
+                    (i32::from_le_bytes(s), i32::from_le_bytes(n))
+                };
+                *t = Timespec {
+                    sec: i64::from(s),
+                    nsec: i64::from(n),
+                };
+            }
+        } else {
+            if data.len() < 48 {
+                return Err(Self::short(48, data.len()));
+            }
+            for (t, (s, n)) in ts.iter_mut().zip([(0, 8), (16, 24), (32, 40)]) {
+                let (s, n) = (bytes::<8>(data, s), bytes::<8>(data, n));
+                *t = if BE {
+                    Timespec {
+                        sec: i64::from_be_bytes(s),
+                        nsec: i64::from_be_bytes(n),
+                    }
+                } else {
+                    Timespec {
+                        sec: i64::from_le_bytes(s),
+                        nsec: i64::from_le_bytes(n),
+                    }
+                };
+            }
+        }
+        Ok(Self { ts, layout })
+    }
+
+    /// The error of a record too short for its layout (kept out of the walk's hot path).
+    #[cold]
+    #[inline(never)]
+    fn short(need: usize, available: usize) -> Error {
+        Error::truncated(Structure::ScmTimestamping, need, available)
+    }
+
     /// Encode into `out`; returns the bytes written.
     ///
     /// # Errors
@@ -330,6 +391,35 @@ mod tests {
             }
         }
         assert_eq!(ScmTimestamping::encoded_len(Layout::Old, &Abi::I686), 24);
+    }
+
+    /// The walk's fixed-byte-order decode gives what `decode` gives, for every preset, both
+    /// layouts and every length (errors included).
+    #[test]
+    fn decode_fixed_equals_decode() {
+        let mut b = [0u8; 56];
+        for (i, x) in b.iter_mut().enumerate() {
+            *x = u8::try_from(i).unwrap().wrapping_mul(37) ^ 0x80;
+        }
+        for abi in Abi::PRESETS {
+            for layout in [Layout::Old, Layout::New] {
+                for n in 0..=b.len() {
+                    let d = &b[..n];
+                    let fixed = match abi.endian {
+                        Endian::Big => ScmTimestamping::decode_fixed::<true>(d, layout, abi.time_t),
+                        Endian::Little => {
+                            ScmTimestamping::decode_fixed::<false>(d, layout, abi.time_t)
+                        }
+                    };
+                    assert_eq!(
+                        fixed,
+                        ScmTimestamping::decode(d, layout, abi),
+                        "{} {n}",
+                        abi.name
+                    );
+                }
+            }
+        }
     }
 
     #[test]
