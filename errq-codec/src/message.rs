@@ -122,7 +122,7 @@ impl<'a> Companions<'a> {
 /// One error-queue message; see the [module docs](self).
 #[derive(Clone, Debug)]
 pub struct Message<'a> {
-    abi: Abi,
+    abi: AbiSlot,
     control: &'a [u8],
     flags: i32,
     name: &'a [u8],
@@ -130,6 +130,32 @@ pub struct Message<'a> {
     error: Option<(ErrorLevel, ExtendedError<'a>)>,
     common: Common,
     problem: Option<Error>,
+}
+
+/// The ABI a message was decoded with: the native one is not copied into every message
+/// (and the walk sees it as a constant).
+#[derive(Clone, Copy)]
+enum AbiSlot {
+    /// [`Abi::NATIVE`] ([`Message::decode`]).
+    Native,
+    /// Any other (as given to [`Message::decode_with`]).
+    Given(Abi),
+}
+
+impl AbiSlot {
+    #[inline]
+    const fn get(&self) -> &Abi {
+        match self {
+            Self::Native => &Abi::NATIVE,
+            Self::Given(abi) => abi,
+        }
+    }
+}
+
+impl fmt::Debug for AbiSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.get().fmt(f)
+    }
 }
 
 /// The companions that nearly every message that has any carries, decoded during the walk.
@@ -155,7 +181,14 @@ impl<'a> Message<'a> {
     #[must_use]
     #[inline]
     pub fn decode(control: &'a [u8], msg_flags: i32, name: &'a [u8], payload: &'a [u8]) -> Self {
-        Self::decode_with(&Abi::NATIVE, control, msg_flags, name, payload)
+        Self::decode_in(
+            AbiSlot::Native,
+            &Abi::NATIVE,
+            control,
+            msg_flags,
+            name,
+            payload,
+        )
     }
 
     /// [`Message::decode`] for a capture made on another ABI.
@@ -168,8 +201,21 @@ impl<'a> Message<'a> {
         name: &'a [u8],
         payload: &'a [u8],
     ) -> Self {
+        Self::decode_in(AbiSlot::Given(*abi), abi, control, msg_flags, name, payload)
+    }
+
+    /// The decode, with `abi` the ABI `slot` holds.
+    #[inline(always)]
+    fn decode_in(
+        slot: AbiSlot,
+        abi: &Abi,
+        control: &'a [u8],
+        msg_flags: i32,
+        name: &'a [u8],
+        payload: &'a [u8],
+    ) -> Self {
         let mut m = Self {
-            abi: *abi,
+            abi: slot,
             control,
             flags: msg_flags,
             name,
@@ -181,11 +227,11 @@ impl<'a> Message<'a> {
         // Dispatch once per message on the `cmsghdr` layout; the walk itself is compiled
         // for each layout, so it has no word-size or byte-order branch.
         match (abi.word, abi.endian) {
-            (8, Endian::Little) => m.walk::<8, false>(),
-            (8, Endian::Big) => m.walk::<8, true>(),
-            (4, Endian::Little) => m.walk::<4, false>(),
-            (4, Endian::Big) => m.walk::<4, true>(),
-            _ => m.walk_any(),
+            (8, Endian::Little) => m.walk::<8, false>(abi),
+            (8, Endian::Big) => m.walk::<8, true>(abi),
+            (4, Endian::Little) => m.walk::<4, false>(abi),
+            (4, Endian::Big) => m.walk::<4, true>(abi),
+            _ => m.walk_any(abi),
         }
         m
     }
@@ -202,13 +248,13 @@ impl<'a> Message<'a> {
     /// common records straight into the message (the others go through [`Record::decode`]).
     /// Same records, same errors, same order as the generic walk ([`Message::walk_any`]).
     #[inline]
-    fn walk<const W: usize, const BE: bool>(&mut self) {
+    fn walk<const W: usize, const BE: bool>(&mut self, abi: &Abi) {
         let mut pos = 0;
         loop {
             match cmsg::step_fixed::<W, BE>(self.control, pos) {
                 Ok(Some((c, next))) => {
                     pos = next;
-                    if let Err(e) = self.take_cmsg::<BE>(c) {
+                    if let Err(e) = self.take_cmsg::<BE>(c, abi) {
                         self.note(e);
                     }
                 }
@@ -222,8 +268,8 @@ impl<'a> Message<'a> {
     }
 
     /// The walk for an ABI with an unusual word size.
-    fn walk_any(&mut self) {
-        for r in Records::new(self.control, self.abi) {
+    fn walk_any(&mut self, abi: &Abi) {
+        for r in Records::new(self.control, *abi) {
             match r {
                 Ok(r) => self.take(r),
                 Err(e) => self.note(e),
@@ -249,27 +295,21 @@ impl<'a> Message<'a> {
 
     /// [`Record::decode`] then [`Message::take`], with the common records decoded in place.
     #[inline(always)]
-    fn take_cmsg<const BE: bool>(&mut self, c: Cmsg<'a>) -> Result<(), Error> {
+    fn take_cmsg<const BE: bool>(&mut self, c: Cmsg<'a>, abi: &Abi) -> Result<(), Error> {
         let e = if BE { Endian::Big } else { Endian::Little };
         let d = c.data;
         let comp = &mut self.common;
-        let numbers = &self.abi.socket;
+        let numbers = &abi.socket;
         // The socket level, where a hand-made ABI does not put it on a fixed level (those
         // win in `Record::decode`).
         let sol_socket =
             !matches!(c.level, SOL_IP | SOL_IPV6 | SOL_PACKET) && c.level == numbers.sol_socket;
         match (c.level, c.kind) {
             (SOL_IP, IP_RECVERR) => {
-                self.error = Some((
-                    ErrorLevel::Ip,
-                    ExtendedError::decode_in(d, e, self.abi.errno)?,
-                ));
+                self.error = Some((ErrorLevel::Ip, ExtendedError::decode_in(d, e, abi.errno)?));
             }
             (SOL_IPV6, IPV6_RECVERR) => {
-                self.error = Some((
-                    ErrorLevel::Ipv6,
-                    ExtendedError::decode_in(d, e, self.abi.errno)?,
-                ));
+                self.error = Some((ErrorLevel::Ipv6, ExtendedError::decode_in(d, e, abi.errno)?));
             }
             (SOL_IP, IP_TTL) => comp.ttl = Some(record::int(d, e)?),
             (SOL_IP, IP_TOS) => comp.tos = Some(record::tos(d)?),
@@ -279,20 +319,20 @@ impl<'a> Message<'a> {
                 comp.timestamping = Some(ScmTimestamping::decode_fixed::<BE>(
                     d,
                     Layout::Old,
-                    self.abi.time_t,
+                    abi.time_t,
                 )?);
             }
             (_, t) if sol_socket && t == numbers.timestamping_new => {
                 comp.timestamping = Some(ScmTimestamping::decode_fixed::<BE>(
                     d,
                     Layout::New,
-                    self.abi.time_t,
+                    abi.time_t,
                 )?);
             }
             _ => {
                 // A rare record: decoded for its errors, then only noted (`take`);
                 // `companions()` decodes it again.
-                let r = Record::decode(c, &self.abi)?;
+                let r = Record::decode(c, abi)?;
                 self.take(r);
             }
         }
@@ -302,7 +342,7 @@ impl<'a> Message<'a> {
     /// The ABI the message was decoded with.
     #[must_use]
     pub const fn abi(&self) -> &Abi {
-        &self.abi
+        self.abi.get()
     }
 
     /// The extended error (the last record of an error-queue message), if it was there
@@ -420,7 +460,9 @@ impl<'a> Message<'a> {
     #[must_use]
     #[inline]
     pub fn destination(&self) -> Option<SocketAddr> {
-        addr::decode(self.name, self.abi.endian).ok().flatten()
+        addr::decode(self.name, self.abi.get().endian)
+            .ok()
+            .flatten()
     }
 
     /// `msg_flags` as returned.
@@ -463,7 +505,7 @@ impl<'a> Message<'a> {
     /// Every record again, typed, unknown ones included.
     #[must_use]
     pub const fn records(&self) -> Records<'a> {
-        Records::new(self.control, self.abi)
+        Records::new(self.control, *self.abi.get())
     }
 
     /// The RFC 4884 length the kernel reported for an ICMP or ICMPv6 error (0 = none).
@@ -673,7 +715,7 @@ mod tests {
                     slow.error = None;
                     slow.common = Common::default();
                     slow.problem = None;
-                    slow.walk_any();
+                    slow.walk_any(abi);
                     assert_eq!(fast.error, slow.error, "{} cut {cut}", abi.name);
                     assert_eq!(
                         fast.companions(),
