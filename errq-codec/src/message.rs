@@ -332,7 +332,7 @@ impl<'a> Message<'a> {
             _ => {
                 // A rare record: decoded for its errors, then only noted (`take`);
                 // `companions()` decodes it again.
-                let r = Record::decode(c, abi)?;
+                let r = rare_record(c.level, c.kind, c.len, c.offset, d, abi)?;
                 self.take(r);
             }
         }
@@ -559,6 +559,30 @@ impl<'a> Message<'a> {
             data: quoted.and_then(|q| q.data()),
         }
     }
+}
+
+/// [`Record::decode`] for the walk's rare records, out of line and taking the `cmsghdr`
+/// fields as scalars: the common path then never stores a [`Cmsg`] to memory.
+#[cold]
+#[inline(never)]
+fn rare_record<'a>(
+    level: i32,
+    kind: i32,
+    len: u64,
+    offset: usize,
+    data: &'a [u8],
+    abi: &Abi,
+) -> Result<Record<'a>, Error> {
+    Record::decode(
+        Cmsg {
+            level,
+            kind,
+            len,
+            offset,
+            data,
+        },
+        abi,
+    )
 }
 
 /// A probe and the hop that answered it, as [`Message::probe`] finds them.
