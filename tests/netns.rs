@@ -363,8 +363,15 @@ pub fn await_error<Fd: AsFd, const P: usize, const C: usize>(
     mut send: impl FnMut() -> io::Result<()>,
 ) -> io::Result<Received> {
     let fd = fd.as_fd();
-    for _ in 0..MAX_PROBES {
-        send()?;
+    for attempt in 0..MAX_PROBES {
+        match send() {
+            Ok(()) => {}
+            // A resend can fail once with the errno of an ICMP error that arrived just after
+            // the last wait ended: the kernel reports a pending SO_ERROR on the next send.
+            // The entry itself is still queued, so wait for it.
+            Err(_) if attempt > 0 => {}
+            Err(e) => return Err(e),
+        }
         if let Some(r) = wait_and_recv(fd, buffers, RESEND_AFTER)? {
             return Ok(r);
         }
