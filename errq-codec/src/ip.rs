@@ -211,6 +211,16 @@ impl<'a> QuotedIp<'a> {
         }
     }
 
+    /// `self.transport().ports()`, without building the transport view for IPv4.
+    #[inline]
+    pub(crate) fn ports(&self) -> Option<(u16, u16)> {
+        match self {
+            Self::V4(h) if h.frag_offset() == 0 => Transport::ports_of(h.protocol(), h.payload()),
+            Self::V4(_) => None,
+            Self::V6(h) => h.transport().ports(),
+        }
+    }
+
     /// The bytes of the whole quote, from the IP header on.
     #[must_use]
     pub fn bytes(&self) -> &'a [u8] {

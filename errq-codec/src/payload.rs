@@ -200,7 +200,7 @@ impl<'a> Payload<'a> {
     pub fn ports(&self) -> Option<(u16, u16)> {
         match self {
             Self::Tcp(tcp) => tcp.ports(),
-            _ => self.ip()?.transport().ports(),
+            _ => self.ip()?.ports(),
         }
     }
 

@@ -297,6 +297,22 @@ impl<'a> Transport<'a> {
         }
     }
 
+    /// `Transport::new(protocol, bytes).ports()`, without building the view.
+    #[inline]
+    pub(crate) fn ports_of(protocol: IpProtocol, bytes: &[u8]) -> Option<(u16, u16)> {
+        match protocol {
+            IpProtocol::UDP
+            | IpProtocol::UDP_LITE
+            | IpProtocol::TCP
+            | IpProtocol::SCTP
+            | IpProtocol::DCCP => {
+                let [s0, s1, d0, d1] = *bytes.first_chunk::<4>()?;
+                Some((u16::from_be_bytes([s0, s1]), u16::from_be_bytes([d0, d1])))
+            }
+            _ => None,
+        }
+    }
+
     /// The protocol number.
     #[must_use]
     pub fn protocol(&self) -> IpProtocol {
@@ -402,6 +418,21 @@ impl UdpRepr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ports_of_is_new_then_ports() {
+        let b = [1u8, 2, 3, 4, 5, 6, 7, 8];
+        for p in 0..=255u8 {
+            for n in 0..=b.len() {
+                let p = IpProtocol(p);
+                assert_eq!(
+                    Transport::ports_of(p, &b[..n]),
+                    Transport::new(p, &b[..n]).ports(),
+                    "{p:?} {n}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn partial_headers_say_what_is_missing() {

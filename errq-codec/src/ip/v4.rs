@@ -376,6 +376,24 @@ mod tests {
         0, 2, 1, 0x82, 0x9b, 0x82, 0x9a, 0x00, 0x10, 0x00, 0x00,
     ];
 
+    /// `QuotedIp::ports` (used by `Payload::ports`) is `transport().ports()`, for every
+    /// protocol, fragment offset and cut of the quote.
+    #[test]
+    fn quoted_ip_ports_is_transport_ports() {
+        use crate::ip::QuotedIp;
+        for proto in 0..=255u8 {
+            for frag in [[0x40, 0], [0x20, 0], [0, 1], [0x1f, 0xff]] {
+                let mut q = QUOTE;
+                q[9] = proto;
+                q[6..8].copy_from_slice(&frag);
+                for n in 20..=q.len() {
+                    let ip = QuotedIp::new(&q[..n]).unwrap();
+                    assert_eq!(ip.ports(), ip.transport().ports(), "{proto} {frag:?} {n}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn fields() {
         let h = Ipv4Header::new(&QUOTE).unwrap();
