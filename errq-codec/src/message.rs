@@ -41,6 +41,8 @@ use crate::record::consts::{
 use crate::record::{self, ErrorLevel, In6Pktinfo, InPktinfo, Ip6Mtuinfo, Record, Records};
 use crate::timestamp::{Layout, ScmTimestamping, Timespec, Timeval};
 
+mod walk;
+
 /// `MSG_ERRQUEUE`.
 pub const MSG_ERRQUEUE: i32 = 0x2000;
 /// `MSG_CTRUNC`: the control buffer was too small.
@@ -202,141 +204,6 @@ impl<'a> Message<'a> {
         payload: &'a [u8],
     ) -> Self {
         Self::decode_in(AbiSlot::Given(*abi), abi, control, msg_flags, name, payload)
-    }
-
-    /// The decode, with `abi` the ABI `slot` holds.
-    #[inline(always)]
-    fn decode_in(
-        slot: AbiSlot,
-        abi: &Abi,
-        control: &'a [u8],
-        msg_flags: i32,
-        name: &'a [u8],
-        payload: &'a [u8],
-    ) -> Self {
-        let mut m = Self {
-            abi: slot,
-            control,
-            flags: msg_flags,
-            name,
-            payload,
-            error: None,
-            common: Common::default(),
-            problem: None,
-        };
-        // Dispatch once per message on the `cmsghdr` layout; the walk itself is compiled
-        // for each layout, so it has no word-size or byte-order branch.
-        match (abi.word, abi.endian) {
-            (8, Endian::Little) => m.walk::<8, false>(abi),
-            (8, Endian::Big) => m.walk::<8, true>(abi),
-            (4, Endian::Little) => m.walk::<4, false>(abi),
-            (4, Endian::Big) => m.walk::<4, true>(abi),
-            _ => m.walk_any(abi),
-        }
-        m
-    }
-
-    /// Keep the first problem.
-    #[inline]
-    fn note(&mut self, e: Error) {
-        if self.problem.is_none() {
-            self.problem = Some(e);
-        }
-    }
-
-    /// The walk of [`Records`], for a `cmsghdr` layout fixed at compile time, decoding the
-    /// common records straight into the message (the others go through [`Record::decode`]).
-    /// Same records, same errors, same order as the generic walk ([`Message::walk_any`]).
-    #[inline]
-    fn walk<const W: usize, const BE: bool>(&mut self, abi: &Abi) {
-        let mut pos = 0;
-        loop {
-            match cmsg::step_fixed::<W, BE>(self.control, pos) {
-                Ok(Some((c, next))) => {
-                    pos = next;
-                    if let Err(e) = self.take_cmsg::<BE>(c, abi) {
-                        self.note(e);
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    self.note(e);
-                    break;
-                }
-            }
-        }
-    }
-
-    /// The walk for an ABI with an unusual word size.
-    fn walk_any(&mut self, abi: &Abi) {
-        for r in Records::new(self.control, *abi) {
-            match r {
-                Ok(r) => self.take(r),
-                Err(e) => self.note(e),
-            }
-        }
-    }
-
-    /// Keep a decoded record: the error, a common companion, or note that a rare one is
-    /// there.
-    #[inline]
-    fn take(&mut self, r: Record<'a>) {
-        let c = &mut self.common;
-        match r {
-            Record::Error(level, e) => self.error = Some((level, e)),
-            Record::Timestamping(t) => c.timestamping = Some(t),
-            Record::Ttl(v) => c.ttl = Some(v),
-            Record::Tos(v) => c.tos = Some(v),
-            Record::Pktinfo(p) => c.pktinfo = Some(p),
-            Record::HopLimit(v) => c.hop_limit = Some(v),
-            _ => c.rare = true,
-        }
-    }
-
-    /// [`Record::decode`] then [`Message::take`], with the common records decoded in place.
-    #[inline(always)]
-    fn take_cmsg<const BE: bool>(&mut self, c: Cmsg<'a>, abi: &Abi) -> Result<(), Error> {
-        let e = if BE { Endian::Big } else { Endian::Little };
-        let d = c.data;
-        let comp = &mut self.common;
-        let numbers = &abi.socket;
-        // The socket level, where a hand-made ABI does not put it on a fixed level (those
-        // win in `Record::decode`).
-        let sol_socket =
-            !matches!(c.level, SOL_IP | SOL_IPV6 | SOL_PACKET) && c.level == numbers.sol_socket;
-        match (c.level, c.kind) {
-            (SOL_IP, IP_RECVERR) => {
-                self.error = Some((ErrorLevel::Ip, ExtendedError::decode_in(d, e, abi.errno)?));
-            }
-            (SOL_IPV6, IPV6_RECVERR) => {
-                self.error = Some((ErrorLevel::Ipv6, ExtendedError::decode_in(d, e, abi.errno)?));
-            }
-            (SOL_IP, IP_TTL) => comp.ttl = Some(record::int(d, e)?),
-            (SOL_IP, IP_TOS) => comp.tos = Some(record::tos(d)?),
-            (SOL_IP, IP_PKTINFO) => comp.pktinfo = Some(InPktinfo::decode_in(d, e)?),
-            (SOL_IPV6, IPV6_HOPLIMIT) => comp.hop_limit = Some(record::int(d, e)?),
-            (_, t) if sol_socket && t == numbers.timestamping_old => {
-                comp.timestamping = Some(ScmTimestamping::decode_fixed::<BE>(
-                    d,
-                    Layout::Old,
-                    abi.time_t,
-                )?);
-            }
-            (_, t) if sol_socket && t == numbers.timestamping_new => {
-                comp.timestamping = Some(ScmTimestamping::decode_fixed::<BE>(
-                    d,
-                    Layout::New,
-                    abi.time_t,
-                )?);
-            }
-            _ => {
-                // A rare record: decoded for its errors, then only noted (`take`);
-                // `companions()` decodes it again.
-                let r = rare_record(c.level, c.kind, c.len, c.offset, d, abi)?;
-                self.take(r);
-            }
-        }
-        Ok(())
     }
 
     /// The ABI the message was decoded with.
@@ -559,30 +426,6 @@ impl<'a> Message<'a> {
             data: quoted.and_then(|q| q.data()),
         }
     }
-}
-
-/// [`Record::decode`] for the walk's rare records, out of line and taking the `cmsghdr`
-/// fields as scalars: the common path then never stores a [`Cmsg`] to memory.
-#[cold]
-#[inline(never)]
-fn rare_record<'a>(
-    level: i32,
-    kind: i32,
-    len: u64,
-    offset: usize,
-    data: &'a [u8],
-    abi: &Abi,
-) -> Result<Record<'a>, Error> {
-    Record::decode(
-        Cmsg {
-            level,
-            kind,
-            len,
-            offset,
-            data,
-        },
-        abi,
-    )
 }
 
 /// A probe and the hop that answered it, as [`Message::probe`] finds them.
