@@ -70,7 +70,9 @@ pub mod meaning;
 pub mod message;
 pub mod optstats;
 pub mod record;
+pub mod send;
 pub mod timestamp;
+pub mod tsflags;
 
 pub mod checksum;
 pub mod ext;

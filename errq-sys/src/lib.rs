@@ -38,6 +38,7 @@
 mod batch;
 mod buffer;
 mod recv;
+mod send;
 pub mod sockopt;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
@@ -47,6 +48,7 @@ mod wait;
 pub use batch::BatchBuffers;
 pub use buffer::{error_control_space, ControlBuffer, NameBuffer, ERROR_CONTROL_SPACE, NAME_SPACE};
 pub use recv::{decode, recv_error, Received, RecvBuffers, DEFAULT_PAYLOAD_SPACE};
+pub use send::{SendMsg, SEND_CONTROL_SPACE};
 pub use sockopt::*;
 pub use wait::{wait_error, WaitOutcome};
 

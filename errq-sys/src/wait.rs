@@ -32,7 +32,7 @@ pub enum WaitOutcome {
 #[doc(alias = "POLLERR")]
 pub fn wait_error<Fd: AsFd>(fd: Fd, timeout: Option<Duration>) -> io::Result<WaitOutcome> {
     let fd = fd.as_fd();
-    so_domain(fd)?;
+    so_domain(fd).map_err(crate::SockoptError::into_os_error)?;
     let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
     loop {
         let ms = match (timeout, deadline) {
