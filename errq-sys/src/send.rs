@@ -216,7 +216,7 @@ impl From<SocketAddr> for SockAddr {
     fn from(addr: SocketAddr) -> Self {
         match addr {
             SocketAddr::V4(a) => Self::V4(libc::sockaddr_in {
-                sin_family: libc::AF_INET as libc::sa_family_t,
+                sin_family: Family::INET.0,
                 sin_port: a.port().to_be(),
                 sin_addr: libc::in_addr {
                     s_addr: u32::from_ne_bytes(a.ip().octets()),
@@ -224,7 +224,7 @@ impl From<SocketAddr> for SockAddr {
                 sin_zero: [0; 8],
             }),
             SocketAddr::V6(a) => Self::V6(libc::sockaddr_in6 {
-                sin6_family: libc::AF_INET6 as libc::sa_family_t,
+                sin6_family: Family::INET6.0,
                 sin6_port: a.port().to_be(),
                 sin6_flowinfo: a.flowinfo().to_be(),
                 sin6_addr: libc::in6_addr {

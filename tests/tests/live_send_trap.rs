@@ -137,7 +137,8 @@ fn genuine_send_errors_are_returned() {
         .unwrap();
     ns.ip(&["link", "set", "v0", "mtu", "1280", "up"]).unwrap();
     ns.ip(&["link", "set", "v1", "up"]).unwrap();
-    ns.ip(&["addr", "add", "198.18.9.1/24", "dev", "v0"]).unwrap();
+    ns.ip(&["addr", "add", "198.18.9.1/24", "dev", "v0"])
+        .unwrap();
     ns.run(|| {
         let sender = UdpSocket::bind("198.18.9.1:0").unwrap();
         set_recverr(&sender, true).unwrap();
