@@ -71,6 +71,7 @@ pub mod message;
 pub mod optstats;
 pub mod record;
 pub mod timestamp;
+pub mod track;
 
 pub mod checksum;
 pub mod ext;
