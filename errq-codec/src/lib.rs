@@ -72,6 +72,7 @@ pub mod optstats;
 pub mod record;
 pub mod send;
 pub mod timestamp;
+pub mod track;
 pub mod tsflags;
 
 pub mod checksum;
