@@ -90,6 +90,9 @@ pub enum Structure {
     InterfaceIdent,
     /// The output buffer of an encoder.
     OutputBuffer,
+    /// A 32-byte io_uring completion (`struct io_uring_cqe` + `struct io_timespec`).
+    #[doc(alias = "io_uring_cqe")]
+    IoUringCqe,
 }
 
 impl Structure {
@@ -130,6 +133,7 @@ impl Structure {
             Self::InterfaceInfo => "interface information object",
             Self::InterfaceIdent => "interface identification object",
             Self::OutputBuffer => "output buffer",
+            Self::IoUringCqe => "io_uring CQE32",
         }
     }
 }

@@ -74,6 +74,7 @@ pub mod send;
 pub mod timestamp;
 pub mod track;
 pub mod tsflags;
+pub mod uring;
 
 pub mod checksum;
 pub mod ext;
