@@ -43,6 +43,9 @@ pub mod sockopt;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+#[cfg(feature = "io-uring")]
+#[cfg_attr(docsrs, doc(cfg(feature = "io-uring")))]
+pub mod uring;
 mod wait;
 
 pub use batch::BatchBuffers;
