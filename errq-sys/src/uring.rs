@@ -40,6 +40,7 @@
 //! ```
 
 use std::io;
+use std::marker::PhantomData;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
 use errq_codec::abi::Endian;
@@ -133,11 +134,16 @@ impl From<Unsupported> for io::Error {
 }
 
 /// A ring errq owns, delivering the TX timestamps of one socket.
+///
+/// Create it on the thread that will reap it: it is not `Send` (a single-issuer ring with
+/// deferred task work, so reports cost no interruption of the thread until it reaps).
 pub struct TxTimestampRing<'fd> {
     ring: IoUring<squeue::Entry, cqueue::Entry32>,
     fd: BorrowedFd<'fd>,
     armed: bool,
     rearms: u64,
+    /// A single-issuer ring: every call must come from the thread that created it.
+    not_send: PhantomData<*const ()>,
 }
 
 impl std::fmt::Debug for TxTimestampRing<'_> {
@@ -157,15 +163,28 @@ impl<'fd> TxTimestampRing<'fd> {
     /// # Errors
     /// [`Unsupported`] when the ring cannot be created or the kernel refuses the command.
     pub fn new(fd: BorrowedFd<'fd>, cq_entries: u32) -> Result<Self, Unsupported> {
+        // DEFER_TASKRUN (Linux 6.1): the kernel's work of posting completions waits until
+        // this thread asks for completions, instead of interrupting it at every report; a
+        // wait for N completions then wakes once per N reports. It needs SINGLE_ISSUER,
+        // hence a ring used by one thread (this type is not `Send`). Older kernels: without.
         let ring = IoUring::<squeue::Entry, cqueue::Entry32>::builder()
             .setup_cqsize(cq_entries.max(2))
+            .setup_single_issuer()
+            .setup_defer_taskrun()
+            .setup_taskrun_flag()
             .build(1)
+            .or_else(|_| {
+                IoUring::<squeue::Entry, cqueue::Entry32>::builder()
+                    .setup_cqsize(cq_entries.max(2))
+                    .build(1)
+            })
             .map_err(Unsupported::Ring)?;
         let mut this = Self {
             ring,
             fd,
             armed: false,
             rearms: 0,
+            not_send: PhantomData,
         };
         this.rearm().map_err(Unsupported::Ring)?;
         // A refused command completes at once; an accepted one stays armed silently.
@@ -291,6 +310,26 @@ impl<'fd> TxTimestampRing<'fd> {
             }
         })?;
         Ok(count)
+    }
+
+    /// Block until at least `want` completions are ready or `timeout` passed
+    /// (`io_uring_enter` with `IORING_ENTER_EXT_ARG` and a timeout, Linux 5.11); returns
+    /// whether they are ready.
+    ///
+    /// # Errors
+    /// `io_uring_enter` failed (other than by the timeout).
+    pub fn wait_timeout(&mut self, want: usize, timeout: std::time::Duration) -> io::Result<bool> {
+        if self.ring.completion().len() >= want {
+            return Ok(true);
+        }
+        let ts = types::Timespec::from(timeout);
+        let args = types::SubmitArgs::new().timespec(&ts);
+        match self.ring.submitter().submit_with_args(want, &args) {
+            Ok(_) => Ok(self.ring.completion().len() >= want),
+            Err(e) if e.raw_os_error() == Some(libc::ETIME) => Ok(false),
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Block until at least `want` completions are ready (`io_uring_enter` with
