@@ -231,8 +231,13 @@ fn reader(v: Variant, fd: BorrowedFd<'_>, done: &AtomicBool) -> (usize, Duration
     (count, thread_cpu() - cpu0, sum)
 }
 
+/// (sends, reports, reader CPU) of one run.
+type Run = (usize, usize, Duration);
+/// A variant at a send rate, and its runs.
+type Cell = (Variant, Option<u64>, Vec<Run>);
+
 /// One run: send at `rate` datagrams/s (`None`: as fast as possible) for [`WINDOW`].
-fn run(v: Variant, rate: Option<u64>) -> (usize, usize, Duration) {
+fn run(v: Variant, rate: Option<u64>) -> Run {
     let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     socket.connect(peer.local_addr().unwrap()).unwrap();
@@ -297,10 +302,10 @@ fn main() {
     };
     let variants: Vec<Variant> = VARIANTS
         .into_iter()
-        .filter(|v| only.as_deref().is_none_or(|o| format!("{v:?}") == o))
+        .filter(|v| only.as_deref().map_or(true, |o| format!("{v:?}") == o))
         .collect();
     // (variant, rate) -> [(reports, cpu)]
-    let mut results: Vec<(Variant, Option<u64>, Vec<(usize, usize, Duration)>)> = Vec::new();
+    let mut results: Vec<Cell> = Vec::new();
     for &rate in &rates {
         for &v in &variants {
             results.push((v, rate, Vec::new()));
