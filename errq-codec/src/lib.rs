@@ -79,3 +79,8 @@ pub mod ip;
 pub mod payload;
 
 pub use error::{Error, Reason, Structure};
+
+/// The README's example, run as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
