@@ -180,7 +180,7 @@ impl<'a> Extension<'a> {
 }
 
 /// An extension object class number (IANA "ICMP Extension Object Classes"). Open newtype.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectClass(pub u8);
 
 impl ObjectClass {

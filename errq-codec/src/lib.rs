@@ -72,6 +72,8 @@ pub mod optstats;
 pub mod record;
 pub mod timestamp;
 
+mod debug;
+
 pub mod checksum;
 pub mod ext;
 pub mod icmp;

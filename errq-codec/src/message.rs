@@ -324,6 +324,33 @@ impl<'a> Message<'a> {
     /// The original destination from `msg_name` (address and port of the datagram that
     /// failed); `None` for timestamp and zerocopy messages (namelen 0) or an undecodable
     /// name.
+    ///
+    /// **Port 0 on IPv4 LOCAL errors.** For an ICMP error the kernel takes the port from the
+    /// quoted transport header. For a LOCAL error (e.g. `EMSGSIZE` over a known path MTU) on
+    /// an IPv4 socket it has no packet: `__ip_append_data` (and `raw_send_hdrinc`) call
+    /// `ip_local_error(sk, EMSGSIZE, fl4->daddr, inet->inet_dport, mtu)`, which stores the
+    /// flow's destination address but the *socket's connected* port, `inet_dport`: 0 on an
+    /// unconnected socket, so the destination reads `198.18.2.2:0`. A connected socket gets
+    /// its peer's port. IPv6 LOCAL errors (`ipv6_local_error`) take the port from the flow,
+    /// `fl6->fl6_dport`, and carry the real one either way.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::message::Message;
+    ///
+    /// // A real x86_64 capture: a *connected* UDP socket with IP_PMTUDISC_DO sent 1600
+    /// // bytes to 198.18.1.2:33438 over a 1500-byte link: LOCAL EMSGSIZE, MTU 1500. The port
+    /// // is the connected one; unconnected, these bytes would hold port 0 (`pmtu` example).
+    /// let control = [
+    ///     48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, // SOL_IP, IP_RECVERR
+    ///     90, 0, 0, 0, 1, 0, 0, 0, 220, 5, 0, 0, 0, 0, 0, 0, // EMSGSIZE, LOCAL, info 1500
+    ///     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // no offender (AF_UNSPEC)
+    /// ];
+    /// let name = [2, 0, 0x82, 0x9e, 198, 18, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0];
+    /// let m = Message::decode_with(&Abi::X86_64, &control, 0x2000, &name, &[]);
+    /// assert_eq!(m.destination(), Some("198.18.1.2:33438".parse().unwrap()));
+    /// assert_eq!(m.meaning().and_then(|x| x.mtu()), Some(1500));
+    /// ```
     #[must_use]
     #[inline]
     pub fn destination(&self) -> Option<SocketAddr> {
@@ -450,7 +477,9 @@ pub struct Probe<'a> {
 impl fmt::Display for Message<'_> {
     /// One line, the way a network engineer reads it, e.g. `ICMP time exceeded (TTL
     /// exceeded in transit) from 198.18.1.1 for 198.18.2.2:33434, errno EHOSTUNREACH,
-    /// TTL 64`. Nothing is allocated.
+    /// TTL 64`. Nothing is allocated. The destination is printed as the kernel gave it: an
+    /// IPv4 LOCAL error on an unconnected socket shows port `:0` (see
+    /// [`Message::destination`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some((_, e)) = &self.error else {
             f.write_str("no error record")?;

@@ -318,7 +318,7 @@ pub fn encode_pair(
 
 /// Which moment a transmit timestamp reports: `ee_info` of an `SO_EE_ORIGIN_TIMESTAMPING`
 /// error. An open newtype.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TstampKind(pub u32);
 
 impl TstampKind {
