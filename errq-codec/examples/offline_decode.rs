@@ -113,11 +113,17 @@ fn builtin(ci: bool) -> Result<(), String> {
     let errno_name = ee.errno.name().ok_or("unnamed errno")?;
     ee.errno = Errno::from_name(errno_name, mips.errno).ok_or("no such errno on MIPS")?;
     let ee = errq_codec::ee::SockExtendedErr::new(
-        ee.errno, ee.origin, ee.kind, ee.code, ee.info, ee.data, mips.endian,
+        ee.errno,
+        ee.origin,
+        ee.kind,
+        ee.code,
+        ee.info,
+        ee.data,
+        mips.endian,
     );
     let level = i686.error_level().ok_or("no error level")?;
-    let record = ExtendedErrorBuf::new(level, ee, err.offender(), mips.endian)
-        .map_err(|e| e.to_string())?;
+    let record =
+        ExtendedErrorBuf::new(level, ee, err.offender(), mips.endian).map_err(|e| e.to_string())?;
     let mut buf = [0u8; 64];
     let mut w = CmsgWriter::new(&mut buf, mips);
     Record::Error(level, record.view())
@@ -140,7 +146,9 @@ fn builtin(ci: bool) -> Result<(), String> {
     // The i686 bytes read as s390x (64-bit big-endian): the walk stops with a typed error,
     // and the error says why.
     let wrong = Message::decode_with(&Abi::S390X, &control, flags, &name, &[]);
-    let problem = wrong.problem().ok_or("the wrong ABI decoded without a problem")?;
+    let problem = wrong
+        .problem()
+        .ok_or("the wrong ABI decoded without a problem")?;
     println!("the i686 bytes read with Abi::S390X:\n    {wrong}");
     if ci && !problem.abi_mismatch_likely() {
         return Err(format!("no ABI hint on {problem}"));
@@ -164,7 +172,11 @@ fn decode_file(path: &str) -> Result<(), String> {
     let flags = field("msg_flags")?;
     let flags = i32::from_str_radix(flags.trim_start_matches("0x"), 16)
         .map_err(|e| format!("{path}: msg_flags: {e}"))?;
-    let (name, control, payload) = (hex(field("name")?)?, hex(field("control")?)?, hex(field("payload")?)?);
+    let (name, control, payload) = (
+        hex(field("name")?)?,
+        hex(field("control")?)?,
+        hex(field("payload")?)?,
+    );
     let msg = Message::decode_with(&abi, &control, flags, &name, &payload);
     println!("{path} ({abi_name}):\n    {msg}");
     Ok(())
