@@ -183,13 +183,14 @@ fn decode_file(path: &str) -> Result<(), String> {
 }
 
 fn hex(s: &str) -> Result<Vec<u8>, String> {
-    let s = s.trim();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| {
-            s.get(i..i + 2)
-                .and_then(|b| u8::from_str_radix(b, 16).ok())
-                .ok_or(format!("bad hex at {i}"))
+    let s = s.trim().as_bytes();
+    s.chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .filter(|p| p.len() == 2)
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .ok_or(format!("bad hex byte {:?}", String::from_utf8_lossy(pair)))
         })
         .collect()
 }

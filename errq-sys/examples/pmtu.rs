@@ -100,7 +100,11 @@ fn run(target: Option<&str>, ci: bool) -> io::Result<()> {
     );
 
     // The largest UDP payload: the IPv4 total length / IPv6 payload length field is 16 bits.
-    let mut size: u32 = if dest.is_ipv6() { 65535 - 8 } else { 65535 - 28 };
+    let mut size: u32 = if dest.is_ipv6() {
+        65535 - 8
+    } else {
+        65535 - 28
+    };
     let mut buffers: RecvBuffers = RecvBuffers::new();
     let mut log = Vec::new();
     for _ in 0..MAX_PROBES {
@@ -128,7 +132,9 @@ fn run(target: Option<&str>, ci: bool) -> io::Result<()> {
             }
         }
     }
-    Err(io::Error::other(format!("no answer after {MAX_PROBES} probes")))
+    Err(io::Error::other(format!(
+        "no answer after {MAX_PROBES} probes"
+    )))
 }
 
 /// Send one probe of `size` bytes of payload and read what the error queue says about it.
