@@ -404,7 +404,7 @@ pub struct ObjectRepr<'a> {
 /// # Errors
 /// [`Error::NoSpace`] (`ExtensionHeader`) if `out` is too short; [`Error::Malformed`]
 /// (`ExtensionObject`, [`Reason::LengthOverflow`]) if a payload does not fit a 16-bit length.
-pub fn emit_extension(
+pub fn encode_extension(
     objects: &[ObjectRepr<'_>],
     checksum: bool,
     out: &mut [u8],
@@ -465,7 +465,7 @@ mod tests {
     #[test]
     fn objects_each_bounded_by_their_length() {
         let mut buf = [0u8; 64];
-        let n = emit_extension(
+        let n = encode_extension(
             &[
                 ObjectRepr {
                     class: ObjectClass::MPLS_LABEL_STACK,
