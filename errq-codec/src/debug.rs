@@ -1,6 +1,6 @@
 //! `Debug` for the codec's open newtypes over kernel numbers: the constant's name and the
-//! raw number, e.g. `Origin::ICMP(2)`, `Icmpv4Type::DEST_UNREACH(3)`; a value without a
-//! constant prints as the bare newtype, e.g. `Origin(9)`. Codes (`Icmpv4Code`,
+//! raw number, e.g. `Origin::ICMP(2)`, `Icmpv4Type::DEST_UNREACH(3)`, `TcpNla::BUSY(1)`; a
+//! value without a constant prints as the bare newtype, e.g. `Origin(9)`. Codes (`Icmpv4Code`,
 //! `Icmpv6Code`) keep the plain `Icmpv4Code(4)`: a code's name depends on its type, which
 //! `Display` of the ICMP header and of [`Meaning`](crate::meaning::Meaning) spell out.
 //!
@@ -184,6 +184,16 @@ impl fmt::Debug for crate::ext::ObjectClass {
             _ => return write!(f, "ObjectClass({})", self.0),
         };
         write!(f, "ObjectClass::{name}({})", self.0)
+    }
+}
+
+impl fmt::Debug for crate::optstats::TcpNla {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The constants are the kernel's names without the prefix (`TCP_NLA_BUSY` is `BUSY`).
+        match self.name().and_then(|n| n.strip_prefix("TCP_NLA_")) {
+            Some(name) => write!(f, "TcpNla::{name}({})", self.0),
+            None => write!(f, "TcpNla({})", self.0),
+        }
     }
 }
 
@@ -720,5 +730,13 @@ mod tests {
             format!("{:?}", crate::ext::ObjectClass(255)),
             "ObjectClass(255)"
         );
+    }
+
+    #[test]
+    fn tcpnla_names() {
+        use crate::optstats::TcpNla;
+        assert_eq!(format!("{:?}", TcpNla::BUSY), "TcpNla::BUSY(1)");
+        assert_eq!(format!("{:?}", TcpNla::REORDERING), "TcpNla::REORDERING(9)");
+        assert_eq!(format!("{:?}", TcpNla(60000)), "TcpNla(60000)");
     }
 }

@@ -405,7 +405,7 @@ impl<'a> Message<'a> {
     ///
     /// // A real x86_64 capture: a *connected* UDP socket with IP_PMTUDISC_DO sent 1600
     /// // bytes to 198.18.1.2:33438 over a 1500-byte link: LOCAL EMSGSIZE, MTU 1500. The port
-    /// // is the connected one; unconnected, these bytes would hold port 0 (`pmtu` example).
+    /// // is the connected one; unconnected, port 0 (tests/tests/live_local.rs checks both).
     /// let control = [
     ///     48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, // SOL_IP, IP_RECVERR
     ///     90, 0, 0, 0, 1, 0, 0, 0, 220, 5, 0, 0, 0, 0, 0, 0, // EMSGSIZE, LOCAL, info 1500

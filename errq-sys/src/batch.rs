@@ -17,14 +17,17 @@ use crate::recv::{
 /// Each slot is a [`RecvBuffers<P, C>`]; the defaults take about 2.9 KiB per slot. Large
 /// batches are better boxed: `Box::new(BatchBuffers::<64>::new())`.
 ///
-/// ```no_run
+/// ```
 /// # fn main() -> std::io::Result<()> {
 /// use errq_sys::{set_recverr, BatchBuffers};
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
 /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
 /// set_recverr(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// errq_sys::wait_error(&socket, Some(std::time::Duration::from_secs(5)))?;
 /// let mut batch: BatchBuffers<8> = BatchBuffers::new();
 /// let count = batch.drain(&socket, |_received, message| println!("{message}"))?;
-/// println!("{count} messages");
+/// assert_eq!(count, 1);
 /// # Ok(()) }
 /// ```
 pub struct BatchBuffers<

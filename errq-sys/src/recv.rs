@@ -340,15 +340,21 @@ fn recvmsg_errqueue<const N: usize>(
 /// ([`DEFAULT_PAYLOAD_SPACE`], [`ERROR_CONTROL_SPACE`]) fit every message the kernel sends
 /// for UDP, ping and raw sockets at a 1500-byte MTU; about 2.9 KiB in all, fine on the stack.
 ///
-/// ```no_run
+/// ```
 /// # fn main() -> std::io::Result<()> {
 /// use errq_sys::{set_recverr, RecvBuffers};
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
 /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
 /// set_recverr(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// errq_sys::wait_error(&socket, Some(std::time::Duration::from_secs(5)))?;
 /// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let mut count = 0;
 /// while let Some(received) = buffers.recv(&socket)? {
-///     println!("{}", buffers.message(&received));
+///     println!("{}", buffers.message(&received)); // ICMP destination unreachable ...
+///     count += 1;
 /// }
+/// assert_eq!(count, 1);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
