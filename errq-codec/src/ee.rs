@@ -231,6 +231,21 @@ impl SockExtendedErr {
     ///
     /// # Errors
     /// [`Error::NoSpace`] if `out` is shorter than 16 bytes.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::ee::{Origin, SockExtendedErr};
+    /// use errq_codec::errno::Errno;
+    ///
+    /// // The sock_extended_err of a real x86_64 capture (port unreachable from 127.0.0.1), rebuilt.
+    /// let abi = Abi::X86_64;
+    /// let ee = SockExtendedErr::new(Errno::new(111, abi.errno), Origin::ICMP, 3, 3, 0, 0, abi.endian);
+    /// let mut out = [0u8; 16];
+    /// assert_eq!(ee.encode(abi.endian, &mut out)?, 16);
+    /// assert_eq!(out, [111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    /// assert_eq!(SockExtendedErr::decode(&out, &abi)?, ee);
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     pub fn encode(&self, endian: Endian, out: &mut [u8]) -> Result<usize, Error> {
         let raw = RawExtendedErr {
             errno: endian.u32_bytes(self.errno.raw),

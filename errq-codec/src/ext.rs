@@ -404,6 +404,29 @@ pub struct ObjectRepr<'a> {
 /// # Errors
 /// [`Error::NoSpace`] (`ExtensionHeader`) if `out` is too short; [`Error::Malformed`]
 /// (`ExtensionObject`, [`Reason::LengthOverflow`]) if a payload does not fit a 16-bit length.
+///
+/// ```
+/// use errq_codec::ext::{encode_extension, Extension, ObjectClass, ObjectRepr};
+///
+/// // The two objects of the RFC 4884 extension a router appended to a real ICMP time
+/// // exceeded (capture udp4_rfc4884): an MPLS label stack and RFC 5837 interface information.
+/// let mpls = [0x03, 0xe8, 0x10, 0x01, 0x05, 0xdc, 0x5b, 0x01]; // labels 16001, 24005
+/// let info = [
+///     0x00, 0x00, 0x00, 0x07, 0x00, 0x01, 0x00, 0x00, 0xc6, 0x12, 0x01, 0x02, // ifIndex 7, 198.18.1.2
+///     0x08, 0x65, 0x74, 0x68, 0x2d, 0x72, 0x30, 0x00, 0x00, 0x00, 0x05, 0xdc, // "eth-r0", MTU 1500
+/// ];
+/// let objects = [
+///     ObjectRepr { class: ObjectClass::MPLS_LABEL_STACK, c_type: 1, payload: &mpls },
+///     ObjectRepr { class: ObjectClass::INTERFACE_INFORMATION, c_type: 0x0f, payload: &info },
+/// ];
+/// let mut out = [0u8; 64];
+/// let n = encode_extension(&objects, true, &mut out)?;
+/// // Byte for byte what the router sent, checksum 0xc0c8 included.
+/// assert_eq!(n, 44);
+/// assert_eq!(&out[..4], &[0x20, 0x00, 0xc0, 0xc8]);
+/// assert!(Extension::new(&out[..n])?.is_valid());
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
 pub fn encode_extension(
     objects: &[ObjectRepr<'_>],
     checksum: bool,

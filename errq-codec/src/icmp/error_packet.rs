@@ -411,6 +411,33 @@ impl Icmpv4ErrorRepr<'_> {
     /// [`Error::NoSpace`] if `out` is too short; [`Error::Malformed`] if an extension is
     /// asked for on a type without an RFC 4884 length, or the original datagram is longer
     /// than the length field can say (1020 bytes).
+    ///
+    /// ```
+    /// use errq_codec::ext::{ObjectClass, ObjectRepr};
+    /// use errq_codec::icmp::{ExtensionMode, IcmpErrorPacket, Icmpv4Code, Icmpv4ErrorRepr, Icmpv4Rest, Icmpv4Type};
+    ///
+    /// // A time exceeded quoting a UDP probe (IPv4 header + UDP header), with an MPLS label stack.
+    /// let probe = [
+    ///     0x45, 0, 0, 28, 0, 0, 0x40, 0, 1, 17, 0, 0, 198, 18, 1, 1, 198, 18, 2, 2, // IPv4, TTL 1
+    ///     0x82, 0x9a, 0x82, 0x9b, 0, 8, 0, 0, // UDP 33434 -> 33435
+    /// ];
+    /// let mpls = [0x03, 0xe8, 0x11, 0x01]; // label 16001, bottom of stack, TTL 1
+    /// let repr = Icmpv4ErrorRepr {
+    ///     msg_type: Icmpv4Type::TIME_EXCEEDED,
+    ///     code: Icmpv4Code::TTL_EXCEEDED,
+    ///     rest: Icmpv4Rest::TimeExceeded { length: 0 }, // the encoder sets the RFC 4884 length
+    ///     original: &probe,
+    ///     extension: &[ObjectRepr { class: ObjectClass::MPLS_LABEL_STACK, c_type: 1, payload: &mpls }],
+    /// };
+    /// let mut out = [0u8; 256];
+    /// let n = repr.encode(&mut out)?;
+    /// assert_eq!(n, 8 + 128 + 4 + 8); // header, quote padded to 128 (RFC 4884), extension
+    /// let packet = IcmpErrorPacket::from_icmpv4(&out[..n], ExtensionMode::Rfc4884)?;
+    /// assert_eq!(packet.checksum_valid(), Some(true));
+    /// assert_eq!(packet.transport().ports(), Some((33434, 33435)));
+    /// assert!(packet.extension().is_some());
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     pub fn encode(&self, out: &mut [u8]) -> Result<usize, Error> {
         if self.extension.is_empty() {
             return Icmpv4Repr {
