@@ -280,13 +280,14 @@ impl Error {
     /// use errq_codec::abi::Abi;
     /// use errq_codec::cmsg::Cmsgs;
     ///
-    /// // The first cmsghdr of a real x86_64 capture (IP_TTL, cmsg_len 20), read as s390x.
+    /// // The first cmsghdr of a real x86_64 capture (IP_TTL, cmsg_len 20), read as 32-bit
+    /// // big-endian MIPS: `20, 0, 0, 0` is 335544320 there.
     /// let control = [20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0];
-    /// let err = Cmsgs::new(&control, Abi::S390X).next().unwrap().unwrap_err();
+    /// let err = Cmsgs::new(&control, Abi::MIPS).next().unwrap().unwrap_err();
     /// assert!(err.abi_mismatch_likely());
     /// assert_eq!(
     ///     err.to_string(),
-    ///     "cmsg data truncated: needs 1441151880758558720 bytes, 24 available \
+    ///     "cmsg data truncated: needs 335544320 bytes, 24 available \
     ///      (the ABI probably does not match the bytes: no control message is that long)"
     /// );
     /// // Read with the right ABI, the same bytes are fine.
