@@ -197,6 +197,21 @@ pub fn decode_v6(bytes: &[u8], endian: Endian) -> Result<SocketAddrV6, Error> {
 ///
 /// # Errors
 /// [`Error::NoSpace`] if `out` is too small.
+///
+/// ```
+/// use errq_codec::abi::Endian;
+/// use errq_codec::addr;
+///
+/// // msg_name of a real capture: 198.18.2.2:33435 as a sockaddr_in. The family is in the ABI's
+/// // byte order, port and address in network order.
+/// let mut out = [0u8; 28];
+/// let n = addr::encode(&"198.18.2.2:33435".parse().unwrap(), Endian::Little, &mut out)?;
+/// assert_eq!(&out[..n], &[2, 0, 0x82, 0x9b, 198, 18, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+/// let n = addr::encode(&"198.18.2.2:33435".parse().unwrap(), Endian::Big, &mut out)?;
+/// assert_eq!(&out[..2], &[0, 2]); // AF_INET, big-endian (s390x, MIPS, ...)
+/// assert_eq!(addr::decode(&out[..n], Endian::Big)?, Some("198.18.2.2:33435".parse().unwrap()));
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
 pub fn encode(addr: &SocketAddr, endian: Endian, out: &mut [u8]) -> Result<usize, Error> {
     match addr {
         SocketAddr::V4(a) => {

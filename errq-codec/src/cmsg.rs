@@ -42,6 +42,30 @@ pub struct Cmsg<'a> {
 ///
 /// Yields `Ok(Cmsg)` for each well-formed record. A header that is cut short, a `cmsg_len`
 /// below the header size, or one running past the buffer yields one `Err` and ends the walk.
+///
+/// ```
+/// use errq_codec::abi::Abi;
+/// use errq_codec::cmsg::Cmsgs;
+///
+/// // The control bytes of a real x86_64 capture: IP_TTL (64), then IP_RECVERR.
+/// let control = [
+///     20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0,
+///     48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0,
+///     111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+///     2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+/// ];
+/// let records: Vec<_> = Cmsgs::new(&control, Abi::X86_64).collect::<Result<_, _>>()?;
+/// assert_eq!(records.len(), 2);
+/// assert_eq!((records[0].level, records[0].kind, records[0].len), (0, 2, 20));
+/// assert_eq!(records[0].data, &[64, 0, 0, 0]);
+/// assert_eq!((records[1].level, records[1].kind, records[1].data.len()), (0, 11, 32));
+/// // A cut buffer: the first record still comes, then one error, then the end.
+/// let mut cut = Cmsgs::new(&control[..40], Abi::X86_64);
+/// assert!(cut.next().unwrap().is_ok());
+/// assert!(cut.next().unwrap().is_err());
+/// assert!(cut.next().is_none());
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Cmsgs<'a> {
     buf: &'a [u8],
@@ -52,6 +76,22 @@ pub struct Cmsgs<'a> {
 
 impl<'a> Cmsgs<'a> {
     /// Walk `control` as written for `abi`.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::cmsg::Cmsgs;
+    ///
+    /// // The control bytes of a real x86_64 capture: IP_TTL (64), then IP_RECVERR.
+    /// let control = [
+    ///     20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0,
+    ///     48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0,
+    ///     111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ///     2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+    /// ];
+    /// // The same walk as glibc's CMSG_FIRSTHDR / CMSG_NXTHDR, for the ABI given.
+    /// let kinds: Vec<i32> = Cmsgs::new(&control, Abi::X86_64).map(|c| c.unwrap().kind).collect();
+    /// assert_eq!(kinds, [2, 11]); // IP_TTL, IP_RECVERR
+    /// ```
     #[must_use]
     pub const fn new(control: &'a [u8], abi: Abi) -> Self {
         Self {
@@ -248,6 +288,21 @@ impl<'a> Iterator for Cmsgs<'a> {
 impl core::iter::FusedIterator for Cmsgs<'_> {}
 
 /// Builds a control buffer for any [`Abi`]; see the [module docs](self).
+///
+/// ```
+/// use errq_codec::abi::Abi;
+/// use errq_codec::cmsg::{CmsgWriter, Cmsgs};
+///
+/// // IP_TTL 64 as a 32-bit ARM task receives it: a 12-byte header, 4-byte alignment.
+/// let mut buf = [0u8; 64];
+/// let mut w = CmsgWriter::new(&mut buf, Abi::ARM);
+/// w.push(0, 2, &64u32.to_le_bytes())?;
+/// assert_eq!(w.as_bytes(), &[16, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0]);
+/// let written = w.finish();
+/// let c = Cmsgs::new(written, Abi::ARM).next().unwrap()?;
+/// assert_eq!((c.level, c.kind, c.data), (0, 2, &[64, 0, 0, 0][..]));
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct CmsgWriter<'a> {
     buf: &'a mut [u8],
@@ -343,6 +398,23 @@ impl<'a> CmsgWriter<'a> {
     /// # Errors
     /// [`Error::NoSpace`] if the record (`CMSG_LEN(data.len())`) does not fit; nothing is
     /// written then.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::cmsg::CmsgWriter;
+    /// use errq_codec::error::{Error, Structure};
+    ///
+    /// let mut buf = [0u8; 20];
+    /// let mut w = CmsgWriter::new(&mut buf, Abi::X86_64);
+    /// w.push(0, 2, &64i32.to_le_bytes())?; // CMSG_SPACE(4) = 24 > 20, but CMSG_LEN(4) = 20 fits
+    /// assert_eq!(w.len(), 20);
+    /// // Nothing more fits: refused, nothing written, unlike `put_cmsg`.
+    /// assert_eq!(
+    ///     w.push(0, 2, &[0; 4]),
+    ///     Err(Error::NoSpace { what: Structure::CmsgHeader, needed: 20, available: 0 })
+    /// );
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn push(&mut self, level: i32, kind: i32, data: &[u8]) -> Result<(), Error> {
         self.push_with(level, kind, data.len(), |dst| dst.copy_from_slice(data))
     }
@@ -352,6 +424,20 @@ impl<'a> CmsgWriter<'a> {
     /// the data, write the record cut short with `cmsg_len` = the bytes left and set
     /// `ctrunc`; then move on by `CMSG_SPACE(data.len())` or to the end of the buffer.
     /// Returns whether the whole record was written.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::cmsg::CmsgWriter;
+    ///
+    /// // A 24-byte control buffer for a 48-byte IP_RECVERR record, as the kernel's put_cmsg
+    /// // fills it: the record cut to the buffer, cmsg_len saying so, MSG_CTRUNC set.
+    /// let mut buf = [0u8; 24];
+    /// let mut w = CmsgWriter::new(&mut buf, Abi::X86_64);
+    /// assert!(!w.put_cmsg(0, 11, &[0u8; 32])); // false: cut
+    /// assert!(w.ctrunc());
+    /// assert_eq!(w.len(), 24);
+    /// assert_eq!(&w.as_bytes()[..8], &[24, 0, 0, 0, 0, 0, 0, 0]); // cmsg_len 24, not 48
+    /// ```
     pub fn put_cmsg(&mut self, level: i32, kind: i32, data: &[u8]) -> bool {
         let hlen = self.abi.cmsg_header_len();
         let avail = self.buf.len().saturating_sub(self.len);

@@ -14,8 +14,21 @@ use crate::error::{Error, Structure};
 pub const SOCK_EXTENDED_ERR_LEN: usize = 16;
 
 /// Where an extended error came from: `ee_origin`. An open newtype: unknown values stay
-/// representable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// representable. `Debug` names the value and keeps the number (`Origin::ICMP(2)`),
+/// `Display` gives the kernel's name (`ICMP`).
+///
+/// ```
+/// use errq_codec::ee::{Origin, SockExtendedErr};
+///
+/// // sock_extended_err of a real x86_64 capture (port unreachable): ee_origin is byte 4.
+/// let bytes = [111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+/// let ee = SockExtendedErr::decode(&bytes, &errq_codec::abi::Abi::X86_64)?;
+/// assert_eq!(ee.origin, Origin::ICMP);
+/// assert_eq!(format!("{:?} {}", ee.origin, ee.origin), "Origin::ICMP(2) ICMP");
+/// assert_eq!(format!("{:?} {}", Origin(9), Origin(9)), "Origin(9) origin 9");
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[doc(alias = "ee_origin")]
 pub struct Origin(pub u8);
 
@@ -218,6 +231,21 @@ impl SockExtendedErr {
     ///
     /// # Errors
     /// [`Error::NoSpace`] if `out` is shorter than 16 bytes.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::ee::{Origin, SockExtendedErr};
+    /// use errq_codec::errno::Errno;
+    ///
+    /// // The sock_extended_err of a real x86_64 capture (port unreachable from 127.0.0.1), rebuilt.
+    /// let abi = Abi::X86_64;
+    /// let ee = SockExtendedErr::new(Errno::new(111, abi.errno), Origin::ICMP, 3, 3, 0, 0, abi.endian);
+    /// let mut out = [0u8; 16];
+    /// assert_eq!(ee.encode(abi.endian, &mut out)?, 16);
+    /// assert_eq!(out, [111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    /// assert_eq!(SockExtendedErr::decode(&out, &abi)?, ee);
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     pub fn encode(&self, endian: Endian, out: &mut [u8]) -> Result<usize, Error> {
         let raw = RawExtendedErr {
             errno: endian.u32_bytes(self.errno.raw),
@@ -311,6 +339,120 @@ impl<'a> ExtendedError<'a> {
     }
 }
 
+/// An error record built from its fields: the `sock_extended_err` and the offender, laid
+/// out as the kernel writes the data of an `IP_RECVERR`, `IPV6_RECVERR` or
+/// `PACKET_TX_TIMESTAMP` control message. For tests and tools that need a record the
+/// kernel will not make on demand.
+///
+/// The offender's room follows the kernel, not the address: `ip_recv_error` always writes a
+/// 16-byte `sockaddr_in` after the `sock_extended_err` (zeroed, `AF_UNSPEC`, when there is
+/// no offender), `ipv6_recv_error` a 28-byte `sockaddr_in6` (an IPv4 offender, from an ICMP
+/// error on a dual-stack socket, as `::ffff:a.b.c.d`), `packet_recv_error` nothing.
+///
+/// ```
+/// use errq_codec::abi::Abi;
+/// use errq_codec::cmsg::CmsgWriter;
+/// use errq_codec::ee::{ExtendedErrorBuf, Origin, SockExtendedErr};
+/// use errq_codec::errno::Errno;
+/// use errq_codec::message::Message;
+/// use errq_codec::record::{ErrorLevel, Record};
+///
+/// // An ICMP time exceeded from 198.18.1.1, as a big-endian 32-bit MIPS task receives it.
+/// let abi = Abi::MIPS;
+/// let errno = Errno::from_name("EHOSTUNREACH", abi.errno).unwrap(); // 148 on MIPS
+/// let ee = SockExtendedErr::new(errno, Origin::ICMP, 11, 0, 0, 0, abi.endian);
+/// let offender = Some("198.18.1.1:0".parse().unwrap());
+/// let record = ExtendedErrorBuf::new(ErrorLevel::Ip, ee, offender, abi.endian)?;
+/// assert_eq!(record.as_bytes().len(), 16 + 16);
+/// assert_eq!(record.view().offender(), offender);
+///
+/// // Into a control buffer, and back as a whole message.
+/// let mut control = [0u8; 64];
+/// let mut w = CmsgWriter::new(&mut control, abi);
+/// Record::Error(ErrorLevel::Ip, record.view()).encode(&mut w)?;
+/// let n = w.len();
+/// let message = Message::decode_with(&abi, &control[..n], 0x2000, &[], &[]);
+/// assert_eq!(
+///     message.to_string(),
+///     "ICMP time exceeded (TTL exceeded in transit) from 198.18.1.1, errno EHOSTUNREACH"
+/// );
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExtendedErrorBuf {
+    bytes: [u8; SOCK_EXTENDED_ERR_LEN + addr::SOCKADDR_IN6_LEN],
+    len: usize,
+    endian: Endian,
+    ee: SockExtendedErr,
+}
+
+impl ExtendedErrorBuf {
+    /// Lay out `ee` and `offender` for a record of `level`, in `endian` byte order.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] with [`Reason::UnexpectedFamily`] for an IPv6 offender on an
+    /// `IP_RECVERR` record (a `sockaddr_in` cannot hold it) or any offender on a
+    /// `PACKET_TX_TIMESTAMP` record (which has none).
+    ///
+    /// [`Reason::UnexpectedFamily`]: crate::error::Reason::UnexpectedFamily
+    pub fn new(
+        level: crate::record::ErrorLevel,
+        ee: SockExtendedErr,
+        offender: Option<SocketAddr>,
+        endian: Endian,
+    ) -> Result<Self, Error> {
+        use crate::error::Reason;
+        use crate::record::ErrorLevel;
+        let mut bytes = [0u8; SOCK_EXTENDED_ERR_LEN + addr::SOCKADDR_IN6_LEN];
+        let (head, tail) = bytes.split_at_mut(SOCK_EXTENDED_ERR_LEN);
+        ee.encode(endian, head)?;
+        let bad =
+            |family| Error::malformed(Structure::Offender, Reason::UnexpectedFamily { family });
+        let room = match (level, offender) {
+            (ErrorLevel::Packet, None) => 0,
+            (ErrorLevel::Packet, Some(SocketAddr::V4(_))) => return Err(bad(addr::AF_INET)),
+            (ErrorLevel::Packet | ErrorLevel::Ip, Some(SocketAddr::V6(_))) => {
+                return Err(bad(addr::AF_INET6))
+            }
+            (ErrorLevel::Ip, None) => addr::SOCKADDR_IN_LEN,
+            (ErrorLevel::Ip, Some(a)) => addr::encode(&a, endian, tail)?,
+            (ErrorLevel::Ipv6, None) => addr::SOCKADDR_IN6_LEN,
+            (ErrorLevel::Ipv6, Some(a)) => {
+                let mapped = match a {
+                    SocketAddr::V4(v4) => {
+                        SocketAddr::new(v4.ip().to_ipv6_mapped().into(), v4.port())
+                    }
+                    v6 @ SocketAddr::V6(_) => v6,
+                };
+                addr::encode(&mapped, endian, tail)?
+            }
+        };
+        Ok(Self {
+            bytes,
+            len: SOCK_EXTENDED_ERR_LEN.saturating_add(room),
+            endian,
+            ee,
+        })
+    }
+
+    /// The record's data: what follows the `cmsghdr`.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&self.bytes)
+    }
+
+    /// The record as [`ExtendedError`], e.g. for
+    /// [`Record::Error`](crate::record::Record::Error) and its encoder.
+    #[must_use]
+    pub fn view(&self) -> ExtendedError<'_> {
+        ExtendedError {
+            ee: self.ee,
+            offender_bytes: self.as_bytes().get(SOCK_EXTENDED_ERR_LEN..).unwrap_or(&[]),
+            endian: self.endian,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,5 +532,71 @@ mod tests {
         assert_eq!(Origin::TXSTATUS, Origin::TIMESTAMPING);
         assert_eq!(std::format!("{}", Origin::ICMP6), "ICMP6");
         assert_eq!(std::format!("{}", Origin(9)), "origin 9");
+    }
+    #[test]
+    fn built_records_match_the_kernel_layout() {
+        use crate::record::ErrorLevel;
+        // The real x86_64 IP_RECVERR data above, rebuilt from its fields.
+        let abi = Abi::X86_64;
+        let ee = SockExtendedErr::new(
+            Errno::new(111, abi.errno),
+            Origin::ICMP,
+            3,
+            3,
+            0,
+            0,
+            abi.endian,
+        );
+        let b = ExtendedErrorBuf::new(
+            ErrorLevel::Ip,
+            ee,
+            Some("127.0.0.1:0".parse().unwrap()),
+            abi.endian,
+        )
+        .unwrap();
+        assert_eq!(b.as_bytes(), &PORT_UNREACH[..]);
+        // No offender: a zeroed sockaddr_in (AF_UNSPEC), as ip_recv_error writes it.
+        let b = ExtendedErrorBuf::new(ErrorLevel::Ip, ee, None, abi.endian).unwrap();
+        assert_eq!(b.as_bytes().len(), 32);
+        assert_eq!(b.view().offender(), None);
+        assert_eq!(b.view().offender_checked(), Ok(None));
+        // IPv6 record: 28 bytes of offender, an IPv4 one v4-mapped.
+        let b = ExtendedErrorBuf::new(
+            ErrorLevel::Ipv6,
+            ee,
+            Some("127.0.0.1:0".parse().unwrap()),
+            abi.endian,
+        )
+        .unwrap();
+        assert_eq!(b.as_bytes().len(), 16 + 28);
+        assert_eq!(
+            b.view().offender(),
+            Some("[::ffff:127.0.0.1]:0".parse().unwrap())
+        );
+        // PACKET_TX_TIMESTAMP: no offender at all.
+        let b = ExtendedErrorBuf::new(ErrorLevel::Packet, ee, None, abi.endian).unwrap();
+        assert_eq!(b.as_bytes().len(), 16);
+        assert_eq!(
+            ExtendedErrorBuf::new(
+                ErrorLevel::Ip,
+                ee,
+                Some("[::1]:0".parse().unwrap()),
+                abi.endian
+            ),
+            Err(Error::malformed(
+                Structure::Offender,
+                crate::error::Reason::UnexpectedFamily { family: 10 }
+            ))
+        );
+    }
+
+    #[test]
+    fn origin_debug_names_the_value() {
+        assert_eq!(std::format!("{:?}", Origin::ICMP), "Origin::ICMP(2)");
+        assert_eq!(
+            std::format!("{:?}", Origin::TXSTATUS),
+            "Origin::TIMESTAMPING(4)"
+        );
+        assert_eq!(std::format!("{:?}", Origin(200)), "Origin(200)");
     }
 }

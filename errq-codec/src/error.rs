@@ -222,6 +222,11 @@ impl fmt::Display for Reason {
     }
 }
 
+/// The largest `cmsg_len` [`Error::abi_mismatch_likely`] takes as possibly genuine: 64 KiB.
+/// The largest error-queue control messages are IPv6 extension headers (at most 2 KiB each)
+/// and `SCM_TIMESTAMPING_OPT_STATS` (a few hundred bytes).
+const MAX_PLAUSIBLE_CMSG_LEN: usize = 1 << 16;
+
 /// A decoding or encoding failure: which structure, and what was wrong with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -264,6 +269,50 @@ impl Error {
         }
     }
 
+    /// Whether this error most likely means the bytes were decoded with the wrong
+    /// [`Abi`](crate::abi::Abi) (word size or byte order), not that they are damaged: a
+    /// `cmsghdr` whose `cmsg_len` runs past the end of the control buffer and is larger
+    /// than any control message the error queue carries (over 64 KiB), or too large for this
+    /// host's address space.
+    ///
+    /// The kernel never writes a `cmsg_len` past the buffer: `put_cmsg` cuts a record that
+    /// does not fit and sets `MSG_CTRUNC`. A 64-bit `cmsg_len` read as 32 bits (or the
+    /// reverse), or a little-endian one read as big-endian, gives such lengths: `16` stored
+    /// little-endian reads as 268435456 big-endian. `Display` adds this hint.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::cmsg::Cmsgs;
+    ///
+    /// // The first cmsghdr of a real x86_64 capture (IP_TTL, cmsg_len 20), read as 32-bit
+    /// // big-endian MIPS: `20, 0, 0, 0` is 335544320 there.
+    /// let control = [20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0];
+    /// let err = Cmsgs::new(&control, Abi::MIPS).next().unwrap().unwrap_err();
+    /// assert!(err.abi_mismatch_likely());
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "cmsg data truncated: needs 335544320 bytes, 24 available \
+    ///      (the ABI probably does not match the bytes: no control message is that long)"
+    /// );
+    /// // Read with the right ABI, the same bytes are fine.
+    /// assert!(Cmsgs::new(&control, Abi::X86_64).all(|c| c.is_ok()));
+    /// ```
+    #[must_use]
+    pub const fn abi_mismatch_likely(&self) -> bool {
+        match *self {
+            Self::Truncated {
+                what: Structure::CmsgData,
+                needed,
+                available,
+            } => needed > available && needed > MAX_PLAUSIBLE_CMSG_LEN,
+            Self::Malformed {
+                what: Structure::CmsgHeader,
+                reason: Reason::LengthOverflow { .. },
+            } => true,
+            _ => false,
+        }
+    }
+
     /// Shorthand for a [`Error::Truncated`].
     #[must_use]
     pub const fn truncated(what: Structure, needed: usize, available: usize) -> Self {
@@ -291,8 +340,8 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "{what} truncated: needs {needed} bytes, {available} available"
-            ),
-            Self::Malformed { what, reason } => write!(f, "malformed {what}: {reason}"),
+            )?,
+            Self::Malformed { what, reason } => write!(f, "malformed {what}: {reason}")?,
             Self::NoSpace {
                 what,
                 needed,
@@ -300,8 +349,14 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "no space to encode {what}: needs {needed} bytes, {available} left"
-            ),
+            )?,
         }
+        if self.abi_mismatch_likely() {
+            f.write_str(
+                " (the ABI probably does not match the bytes: no control message is that long)",
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -346,6 +401,29 @@ mod tests {
             std::format!("{e}"),
             "malformed cmsghdr: length 3 is below the minimum 16"
         );
+    }
+
+    #[test]
+    fn abi_hint_only_for_absurd_lengths() {
+        let absurd = Error::truncated(Structure::CmsgData, 268_435_456, 48);
+        assert!(absurd.abi_mismatch_likely());
+        assert!(std::format!("{absurd}").ends_with(
+            "(the ABI probably does not match the bytes: no control message is that long)"
+        ));
+        // A plausible length cut short (bytes passed short of msg_controllen): no hint.
+        let cut = Error::truncated(Structure::CmsgData, 48, 36);
+        assert!(!cut.abi_mismatch_likely());
+        assert_eq!(
+            std::format!("{cut}"),
+            "cmsg data truncated: needs 48 bytes, 36 available"
+        );
+        assert!(!Error::truncated(Structure::CmsgData, 70_000, 80_000).abi_mismatch_likely());
+        assert!(!Error::truncated(Structure::Ipv4Header, 1 << 20, 8).abi_mismatch_likely());
+        let overflow = Error::malformed(
+            Structure::CmsgHeader,
+            Reason::LengthOverflow { length: 1 << 40 },
+        );
+        assert!(overflow.abi_mismatch_likely());
     }
 
     #[test]

@@ -80,6 +80,30 @@ pub enum ExtensionChecksum {
 }
 
 /// A checked view of an RFC 4884 extension structure: the header and the objects after it.
+///
+/// ```
+/// use errq_codec::ext::{Extension, ExtensionChecksum, ObjectData};
+///
+/// // The RFC 4884 extension a router appended to a real ICMP time exceeded (x86_64 capture
+/// // udp4_rfc4884, at ee_rfc4884.len = 100 in the payload): an MPLS label stack and RFC 5837
+/// // interface information.
+/// let bytes = [
+///     0x20, 0x00, 0xc0, 0xc8, // version 2, checksum 0xc0c8
+///     0x00, 0x0c, 0x01, 0x01, 0x03, 0xe8, 0x10, 0x01, 0x05, 0xdc, 0x5b, 0x01, // MPLS, 2 labels
+///     0x00, 0x1c, 0x02, 0x0f, 0x00, 0x00, 0x00, 0x07, 0x00, 0x01, 0x00, 0x00, // interface info
+///     0xc6, 0x12, 0x01, 0x02, 0x08, 0x65, 0x74, 0x68, 0x2d, 0x72, 0x30, 0x00, 0x00, 0x00, 0x05, 0xdc,
+/// ];
+/// let ext = Extension::new(&bytes)?;
+/// assert_eq!(ext.checksum_status(), ExtensionChecksum::Valid);
+/// let mut objects = ext.objects();
+/// let Ok(ObjectData::MplsLabelStack(stack)) = objects.next().unwrap()?.decode() else { panic!() };
+/// let labels: Vec<u32> = stack.entries().map(|l| l.label).collect();
+/// assert_eq!(labels, [16001, 24005]);
+/// let Ok(ObjectData::InterfaceInformation(info)) = objects.next().unwrap()?.decode() else { panic!() };
+/// assert_eq!(info.name_str(), Some("eth-r0"));
+/// assert!(objects.next().is_none());
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[doc(alias = "icmp_ext_hdr")]
 pub struct Extension<'a> {
@@ -95,6 +119,26 @@ impl<'a> Extension<'a> {
     /// # Errors
     /// [`Error::Truncated`] (`ExtensionHeader`) if `bytes` is shorter than 4 bytes;
     /// [`Error::Malformed`] with [`Reason::BadVersion`] if the version is not 2.
+    ///
+    /// ```
+    /// use errq_codec::ext::Extension;
+    ///
+    /// // The RFC 4884 extension a router appended to a real ICMP time exceeded (x86_64 capture
+    /// // udp4_rfc4884, at ee_rfc4884.len = 100 in the payload): an MPLS label stack and RFC 5837
+    /// // interface information.
+    /// let bytes = [
+    ///     0x20, 0x00, 0xc0, 0xc8, // version 2, checksum 0xc0c8
+    ///     0x00, 0x0c, 0x01, 0x01, 0x03, 0xe8, 0x10, 0x01, 0x05, 0xdc, 0x5b, 0x01, // MPLS, 2 labels
+    ///     0x00, 0x1c, 0x02, 0x0f, 0x00, 0x00, 0x00, 0x07, 0x00, 0x01, 0x00, 0x00, // interface info
+    ///     0xc6, 0x12, 0x01, 0x02, 0x08, 0x65, 0x74, 0x68, 0x2d, 0x72, 0x30, 0x00, 0x00, 0x00, 0x05, 0xdc,
+    /// ];
+    /// let ext = Extension::new(&bytes)?;
+    /// assert_eq!((ext.version(), ext.checksum()), (2, 0xc0c8));
+    /// assert!(ext.is_valid());
+    /// assert_eq!(ext.objects().count(), 2);
+    /// assert!(Extension::new(&bytes[..3]).is_err()); // shorter than the 4-byte header
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     #[inline]
     pub fn new(bytes: &'a [u8]) -> Result<Self, Error> {
         let (header, objects) = ExtHeaderWire::ref_from_prefix(bytes)
@@ -180,7 +224,7 @@ impl<'a> Extension<'a> {
 }
 
 /// An extension object class number (IANA "ICMP Extension Object Classes"). Open newtype.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectClass(pub u8);
 
 impl ObjectClass {
@@ -360,7 +404,30 @@ pub struct ObjectRepr<'a> {
 /// # Errors
 /// [`Error::NoSpace`] (`ExtensionHeader`) if `out` is too short; [`Error::Malformed`]
 /// (`ExtensionObject`, [`Reason::LengthOverflow`]) if a payload does not fit a 16-bit length.
-pub fn emit_extension(
+///
+/// ```
+/// use errq_codec::ext::{encode_extension, Extension, ObjectClass, ObjectRepr};
+///
+/// // The two objects of the RFC 4884 extension a router appended to a real ICMP time
+/// // exceeded (capture udp4_rfc4884): an MPLS label stack and RFC 5837 interface information.
+/// let mpls = [0x03, 0xe8, 0x10, 0x01, 0x05, 0xdc, 0x5b, 0x01]; // labels 16001, 24005
+/// let info = [
+///     0x00, 0x00, 0x00, 0x07, 0x00, 0x01, 0x00, 0x00, 0xc6, 0x12, 0x01, 0x02, // ifIndex 7, 198.18.1.2
+///     0x08, 0x65, 0x74, 0x68, 0x2d, 0x72, 0x30, 0x00, 0x00, 0x00, 0x05, 0xdc, // "eth-r0", MTU 1500
+/// ];
+/// let objects = [
+///     ObjectRepr { class: ObjectClass::MPLS_LABEL_STACK, c_type: 1, payload: &mpls },
+///     ObjectRepr { class: ObjectClass::INTERFACE_INFORMATION, c_type: 0x0f, payload: &info },
+/// ];
+/// let mut out = [0u8; 64];
+/// let n = encode_extension(&objects, true, &mut out)?;
+/// // Byte for byte what the router sent, checksum 0xc0c8 included.
+/// assert_eq!(n, 44);
+/// assert_eq!(&out[..4], &[0x20, 0x00, 0xc0, 0xc8]);
+/// assert!(Extension::new(&out[..n])?.is_valid());
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
+pub fn encode_extension(
     objects: &[ObjectRepr<'_>],
     checksum: bool,
     out: &mut [u8],
@@ -421,7 +488,7 @@ mod tests {
     #[test]
     fn objects_each_bounded_by_their_length() {
         let mut buf = [0u8; 64];
-        let n = emit_extension(
+        let n = encode_extension(
             &[
                 ObjectRepr {
                     class: ObjectClass::MPLS_LABEL_STACK,

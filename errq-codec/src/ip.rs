@@ -26,7 +26,7 @@ use crate::error::{Error, Reason, Structure};
 /// An IP protocol number / IPv6 next-header value (IANA "Assigned Internet Protocol Numbers").
 ///
 /// An open newtype: every value is representable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[doc(alias = "IPPROTO")]
 #[doc(alias = "nexthdr")]
 pub struct IpProtocol(pub u8);

@@ -76,6 +76,8 @@ pub mod track;
 pub mod tsflags;
 pub mod uring;
 
+mod debug;
+
 pub mod checksum;
 pub mod ext;
 pub mod icmp;
@@ -83,3 +85,8 @@ pub mod ip;
 pub mod payload;
 
 pub use error::{Error, Reason, Structure};
+
+/// The README's example, run as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -201,6 +201,25 @@ impl TxTimeError {
 }
 
 /// What an extended error means; see the [module docs](self).
+///
+/// ```
+/// use errq_codec::abi::Abi;
+/// use errq_codec::ee::SockExtendedErr;
+/// use errq_codec::meaning::Meaning;
+///
+/// // sock_extended_err of a real i686 capture: frag needed from a router, next-hop MTU 1280.
+/// let bytes = [90, 0, 0, 0, 2, 3, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0];
+/// let ee = SockExtendedErr::decode(&bytes, &Abi::I686)?;
+/// match Meaning::of(&ee) {
+///     Meaning::Icmp(icmp) => {
+///         assert_eq!(icmp.mtu(), Some(1280));
+///         assert_eq!(icmp.errno.name(), Some("EMSGSIZE"));
+///         assert!(!icmp.is_fatal());
+///     }
+///     other => panic!("{other}"),
+/// }
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Meaning {
@@ -227,6 +246,21 @@ pub enum Meaning {
 
 impl Meaning {
     /// Interpret `ee` by its origin.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::ee::SockExtendedErr;
+    /// use errq_codec::meaning::Meaning;
+    ///
+    /// // A real MSG_ZEROCOPY completion (x86_64): sends 0 to 3, copied on loopback.
+    /// let bytes = [0, 0, 0, 0, 5, 0, 1, 0, 0, 0, 0, 0, 3, 0, 0, 0];
+    /// let ee = SockExtendedErr::decode(&bytes, &Abi::X86_64)?;
+    /// let Meaning::Zerocopy(range) = Meaning::of(&ee) else { panic!() };
+    /// assert_eq!((range.lo, range.hi, range.count(), range.copied), (0, 3, 4, true));
+    /// assert!(range.contains(2));
+    /// assert_eq!(Meaning::of(&ee).to_string(), "zerocopy completion 0..=3 (copied)");
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     #[must_use]
     #[inline]
     pub fn of(ee: &SockExtendedErr) -> Self {
@@ -287,6 +321,18 @@ impl Meaning {
 
     /// The path MTU this error reports, if any (LOCAL `EMSGSIZE`, fragmentation needed,
     /// packet too big).
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::ee::SockExtendedErr;
+    /// use errq_codec::meaning::Meaning;
+    ///
+    /// // A real LOCAL EMSGSIZE (x86_64): a send over a 1500-byte link with IP_PMTUDISC_DO.
+    /// let bytes = [90, 0, 0, 0, 1, 0, 0, 0, 220, 5, 0, 0, 0, 0, 0, 0];
+    /// let ee = SockExtendedErr::decode(&bytes, &Abi::X86_64)?;
+    /// assert_eq!(Meaning::of(&ee).mtu(), Some(1500));
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     #[must_use]
     #[inline]
     pub fn mtu(&self) -> Option<u32> {

@@ -122,6 +122,28 @@ impl<'a> Companions<'a> {
 }
 
 /// One error-queue message; see the [module docs](self).
+///
+/// ```
+/// use errq_codec::abi::Abi;
+/// use errq_codec::message::Message;
+///
+/// // A real x86_64 capture: UDP to a closed port on 127.0.0.1 with IP_RECVTTL.
+/// let control = [
+///     20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, // IP_TTL 64
+///     48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, // IP_RECVERR
+///     111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, // ECONNREFUSED, ICMP 3/3
+///     2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, // offender 127.0.0.1
+/// ];
+/// let name = [2, 0, 0, 9, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]; // 127.0.0.1:9
+/// let m = Message::decode_with(&Abi::X86_64, &control, 0x2000, &name, b"ping");
+/// assert_eq!(m.error().map(|e| e.ee.errno.raw), Some(111));
+/// assert_eq!(m.offender(), Some("127.0.0.1:0".parse().unwrap()));
+/// assert_eq!(m.destination(), Some("127.0.0.1:9".parse().unwrap()));
+/// assert_eq!(m.ttl(), Some(64));
+/// assert_eq!(m.payload(), b"ping");
+/// assert_eq!(m.problem(), None);
+/// assert!(!m.control_truncated() && !m.payload_truncated());
+/// ```
 #[derive(Clone, Debug)]
 pub struct Message<'a> {
     abi: AbiSlot,
@@ -180,6 +202,25 @@ impl<'a> Message<'a> {
     /// Decode a message written for the native ABI: the control bytes (`msg_controllen`
     /// long), `msg_flags`, the `msg_name` bytes (`msg_namelen` long) and the payload bytes
     /// `recvmsg` returned. Never fails: problems are kept in the view ([`Message::problem`]).
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::message::{Message, MSG_CTRUNC, MSG_ERRQUEUE};
+    ///
+    /// // What the kernel leaves for the native ABI when the control buffer is too small for
+    /// // the error record (the udp4_ctrunc_24 capture): IP_TTL whole, then IP_RECVERR cut to
+    /// // the buffer by put_cmsg, and MSG_CTRUNC. Built here the way put_cmsg writes it.
+    /// let mut control = [0u8; 24];
+    /// let mut w = errq_codec::cmsg::CmsgWriter::new(&mut control, Abi::NATIVE);
+    /// w.put_cmsg(0, 2, &64i32.to_ne_bytes()); // SOL_IP, IP_TTL
+    /// w.put_cmsg(0, 11, &[0u8; 32]); // SOL_IP, IP_RECVERR: does not fit
+    /// let n = w.len();
+    /// let m = Message::decode(&control[..n], MSG_ERRQUEUE | MSG_CTRUNC, &[], &[]);
+    /// assert!(m.control_truncated());
+    /// assert!(m.error().is_none()); // the error record was cut: what is missing is said
+    /// assert_eq!(m.ttl(), Some(64)); // and the records before it are kept
+    /// assert_eq!(m.to_string().starts_with("no error record (control truncated)"), true);
+    /// ```
     #[must_use]
     #[inline]
     pub fn decode(control: &'a [u8], msg_flags: i32, name: &'a [u8], payload: &'a [u8]) -> Self {
@@ -194,6 +235,30 @@ impl<'a> Message<'a> {
     }
 
     /// [`Message::decode`] for a capture made on another ABI.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::message::Message;
+    ///
+    /// // A real x86_64 capture: UDP to a closed port on 127.0.0.1 with IP_RECVTTL.
+    /// let control = [
+    ///     20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, // IP_TTL 64
+    ///     48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, // IP_RECVERR
+    ///     111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, // ECONNREFUSED, ICMP 3/3
+    ///     2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, // offender 127.0.0.1
+    /// ];
+    /// let name = [2, 0, 0, 9, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]; // 127.0.0.1:9
+    /// // Decoded on any host, whatever its own ABI.
+    /// let m = Message::decode_with(&Abi::X86_64, &control, 0x2000, &name, &[]);
+    /// assert_eq!(
+    ///     m.to_string(),
+    ///     "ICMP destination unreachable (port unreachable) from 127.0.0.1 for 127.0.0.1:9, \
+    ///      errno ECONNREFUSED, TTL 64"
+    /// );
+    /// // The same bytes read as a 32-bit ABI are not an error record: the view says so.
+    /// let wrong = Message::decode_with(&Abi::I686, &control, 0x2000, &name, &[]);
+    /// assert!(wrong.error().is_none());
+    /// ```
     #[must_use]
     #[inline]
     pub fn decode_with(
@@ -324,6 +389,33 @@ impl<'a> Message<'a> {
     /// The original destination from `msg_name` (address and port of the datagram that
     /// failed); `None` for timestamp and zerocopy messages (namelen 0) or an undecodable
     /// name.
+    ///
+    /// **Port 0 on IPv4 LOCAL errors.** For an ICMP error the kernel takes the port from the
+    /// quoted transport header. For a LOCAL error (e.g. `EMSGSIZE` over a known path MTU) on
+    /// an IPv4 socket it has no packet: `__ip_append_data` (and `raw_send_hdrinc`) call
+    /// `ip_local_error(sk, EMSGSIZE, fl4->daddr, inet->inet_dport, mtu)`, which stores the
+    /// flow's destination address but the *socket's connected* port, `inet_dport`: 0 on an
+    /// unconnected socket, so the destination reads `198.18.2.2:0`. A connected socket gets
+    /// its peer's port. IPv6 LOCAL errors (`ipv6_local_error`) take the port from the flow,
+    /// `fl6->fl6_dport`, and carry the real one either way.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::message::Message;
+    ///
+    /// // A real x86_64 capture: a *connected* UDP socket with IP_PMTUDISC_DO sent 1600
+    /// // bytes to 198.18.1.2:33438 over a 1500-byte link: LOCAL EMSGSIZE, MTU 1500. The port
+    /// // is the connected one; unconnected, port 0 (tests/tests/live_local.rs checks both).
+    /// let control = [
+    ///     48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, // SOL_IP, IP_RECVERR
+    ///     90, 0, 0, 0, 1, 0, 0, 0, 220, 5, 0, 0, 0, 0, 0, 0, // EMSGSIZE, LOCAL, info 1500
+    ///     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // no offender (AF_UNSPEC)
+    /// ];
+    /// let name = [2, 0, 0x82, 0x9e, 198, 18, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0];
+    /// let m = Message::decode_with(&Abi::X86_64, &control, 0x2000, &name, &[]);
+    /// assert_eq!(m.destination(), Some("198.18.1.2:33438".parse().unwrap()));
+    /// assert_eq!(m.meaning().and_then(|x| x.mtu()), Some(1500));
+    /// ```
     #[must_use]
     #[inline]
     pub fn destination(&self) -> Option<SocketAddr> {
@@ -450,7 +542,9 @@ pub struct Probe<'a> {
 impl fmt::Display for Message<'_> {
     /// One line, the way a network engineer reads it, e.g. `ICMP time exceeded (TTL
     /// exceeded in transit) from 198.18.1.1 for 198.18.2.2:33434, errno EHOSTUNREACH,
-    /// TTL 64`. Nothing is allocated.
+    /// TTL 64`. Nothing is allocated. The destination is printed as the kernel gave it: an
+    /// IPv4 LOCAL error on an unconnected socket shows port `:0` (see
+    /// [`Message::destination`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some((_, e)) = &self.error else {
             f.write_str("no error record")?;

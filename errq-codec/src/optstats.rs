@@ -19,7 +19,7 @@ const NLA_F_NET_BYTEORDER: u16 = 1 << 14;
 
 /// A TCP statistic's attribute type (`enum { TCP_NLA_* }` in `linux/tcp.h`). An open
 /// newtype.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TcpNla(pub u16);
 
 macro_rules! tcp_nla {

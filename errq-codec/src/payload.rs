@@ -137,6 +137,15 @@ impl<'a> LinkPayload<'a> {
 }
 
 /// An error-queue payload interpreted by socket kind.
+///
+/// ```
+/// use errq_codec::payload::{Payload, PayloadKind};
+///
+/// // A zerocopy completion or LOCAL error has no payload; a UDP socket gets its datagram back.
+/// assert_eq!(Payload::parse(&[], PayloadKind::Tcp)?, Payload::Empty);
+/// assert_eq!(Payload::parse(b"probe", PayloadKind::Udp)?, Payload::UdpData(b"probe"));
+/// # Ok::<(), errq_codec::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Payload<'a> {
@@ -163,6 +172,22 @@ impl<'a> Payload<'a> {
     /// For [`PayloadKind::RawIp`], the errors of [`QuotedIp::new`]; for
     /// [`PayloadKind::TxTimestamp`], those of [`EthernetHeader::parse`]. The other kinds
     /// never fail: a cut header shows as `None` from the accessors.
+    ///
+    /// ```
+    /// use errq_codec::payload::{Payload, PayloadKind};
+    ///
+    /// // What a raw IP_HDRINCL socket gets back: the original packet. Here a UDP datagram from
+    /// // 198.18.1.1:33434 to 198.18.2.2:33435, as in a real raw-socket capture's quote.
+    /// let packet = [
+    ///     0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x40, 0x00, 0x01, 0x11, 0x00, 0x00, // IPv4, TTL 1, UDP
+    ///     198, 18, 1, 1, 198, 18, 2, 2,
+    ///     0x82, 0x9a, 0x82, 0x9b, 0x00, 0x08, 0x00, 0x00, // UDP header
+    /// ];
+    /// let payload = Payload::parse(&packet, PayloadKind::RawIp)?;
+    /// assert_eq!(payload.ports(), Some((33434, 33435)));
+    /// assert!(payload.ip().is_some());
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     #[inline]
     pub fn parse(bytes: &'a [u8], kind: PayloadKind) -> Result<Self, Error> {
         if bytes.is_empty() && kind != PayloadKind::Udp {

@@ -129,6 +129,25 @@ pub struct Ip6Mtuinfo {
 /// One decoded control message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
+///
+/// ```
+/// use errq_codec::abi::Abi;
+/// use errq_codec::record::{ErrorLevel, Record, Records};
+///
+/// // The control bytes of a real x86_64 capture: IP_TTL (64), then IP_RECVERR.
+/// let control = [
+///     20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0,
+///     48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0,
+///     111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+///     2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+/// ];
+/// let mut records = Records::new(&control, Abi::X86_64);
+/// assert_eq!(records.next(), Some(Ok(Record::Ttl(64))));
+/// let Some(Ok(Record::Error(ErrorLevel::Ip, err))) = records.next() else { panic!() };
+/// assert_eq!(err.ee.errno.name(), Some("ECONNREFUSED"));
+/// assert_eq!(err.offender(), Some("127.0.0.1:0".parse().unwrap()));
+/// assert_eq!(records.next(), None);
+/// ```
 pub enum Record<'a> {
     /// An extended error (`IP_RECVERR`, `IPV6_RECVERR`, `PACKET_TX_TIMESTAMP`).
     Error(ErrorLevel, ExtendedError<'a>),
@@ -265,6 +284,18 @@ impl<'a> Record<'a> {
     /// [`Error::Malformed`] if its content is impossible (e.g. a `sockaddr` of the wrong
     /// family).
     #[inline]
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::cmsg::Cmsgs;
+    /// use errq_codec::record::Record;
+    ///
+    /// // IPV6_HOPLIMIT 64 from a real x86_64 capture (SOL_IPV6 41, type 52).
+    /// let control = [20, 0, 0, 0, 0, 0, 0, 0, 41, 0, 0, 0, 52, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0];
+    /// let c = Cmsgs::new(&control, Abi::X86_64).next().unwrap()?;
+    /// assert_eq!(Record::decode(c, &Abi::X86_64)?, Record::HopLimit(64));
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     pub fn decode(c: Cmsg<'a>, abi: &Abi) -> Result<Self, Error> {
         let d = c.data;
         let s = &abi.socket;
@@ -335,6 +366,24 @@ impl<'a> Record<'a> {
     ///
     /// # Errors
     /// [`Error::NoSpace`] if it does not fit; the errors of the inner encoders.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::cmsg::CmsgWriter;
+    /// use errq_codec::record::{Record, Records};
+    ///
+    /// // Records written for big-endian s390x and read back.
+    /// let abi = Abi::S390X;
+    /// let mut buf = [0u8; 64];
+    /// let mut w = CmsgWriter::new(&mut buf, abi);
+    /// Record::Ttl(63).encode(&mut w)?;
+    /// Record::Tos(0x10).encode(&mut w)?;
+    /// let n = w.len();
+    /// assert_eq!(&buf[..8], &[0, 0, 0, 0, 0, 0, 0, 20]); // cmsg_len 20, big-endian, 64-bit
+    /// let back: Vec<_> = Records::new(&buf[..n], abi).collect::<Result<_, _>>()?;
+    /// assert_eq!(back, [Record::Ttl(63), Record::Tos(0x10)]);
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     pub fn encode(&self, w: &mut CmsgWriter<'_>) -> Result<(), Error> {
         let abi = w.abi();
         let e = abi.endian;

@@ -199,6 +199,24 @@ impl ScmTimestamping {
     ///
     /// # Errors
     /// [`Error::NoSpace`] if `out` is too small.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::timestamp::{Layout, ScmTimestamping, Timespec};
+    ///
+    /// // The software TX timestamp of a real capture, for a 32-bit ARM task: the old layout is
+    /// // three 32-bit timespecs there (24 bytes), the new one three 64-bit pairs (48 bytes).
+    /// let ts = ScmTimestamping {
+    ///     ts: [Timespec { sec: 1_795_300_418, nsec: 211_963_732 }, Timespec::default(), Timespec::default()],
+    ///     layout: Layout::Old,
+    /// };
+    /// let mut out = [0u8; 48];
+    /// assert_eq!(ts.encode(&Abi::ARM, &mut out)?, 24);
+    /// assert_eq!(ScmTimestamping::encoded_len(Layout::Old, &Abi::ARM), 24);
+    /// assert_eq!(ScmTimestamping::encoded_len(Layout::New, &Abi::ARM), 48);
+    /// assert_eq!(ScmTimestamping::decode(&out[..24], Layout::Old, &Abi::ARM)?.software(), Some(ts.ts[0]));
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     pub fn encode(&self, abi: &Abi, out: &mut [u8]) -> Result<usize, Error> {
         let w = field_width(self.layout, abi);
         let need = w.saturating_mul(6);
@@ -318,7 +336,7 @@ pub fn encode_pair(
 
 /// Which moment a transmit timestamp reports: `ee_info` of an `SO_EE_ORIGIN_TIMESTAMPING`
 /// error. An open newtype.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TstampKind(pub u32);
 
 impl TstampKind {

@@ -12,8 +12,8 @@ use errq_codec::addr;
 use errq_codec::cmsg::{Cmsg, CmsgWriter, Cmsgs};
 use errq_codec::error::{Error, Reason, Structure};
 use errq_codec::ext::{
-    emit_extension, InterfaceIdent, InterfaceInformation, InterfaceInformationRepr, InterfaceRole,
-    ObjectClass, ObjectRepr,
+    encode_extension, InterfaceIdent, InterfaceInformation, InterfaceInformationRepr,
+    InterfaceRole, ObjectClass, ObjectRepr,
 };
 use errq_codec::icmp::{
     ExtensionMode, IcmpErrorPacket, Icmpv4Code, Icmpv4ErrorRepr, Icmpv4Rest, Icmpv4Type,
@@ -225,14 +225,14 @@ fn ipv4_options_that_cannot_be_written() {
     };
     let mut out = [0u8; 80];
     check(
-        repr(&[1, 1, 1]).emit(&mut out),
+        repr(&[1, 1, 1]).encode(&mut out),
         malformed(
             Structure::Ipv4Options,
             Reason::LengthNotMultiple { length: 3, unit: 4 },
         ),
     );
     check(
-        repr(&[1; 44]).emit(&mut out),
+        repr(&[1; 44]).encode(&mut out),
         malformed(
             Structure::Ipv4Options,
             Reason::BadValue {
@@ -284,7 +284,7 @@ fn icmpv4_error_repr_errors() {
     // An extension needs a type with an RFC 4884 length field.
     let echo = Icmpv4Rest::Echo { ident: 1, seq: 1 };
     check(
-        repr(Icmpv4Type::ECHO_REQUEST, echo, &[]).emit(&mut out),
+        repr(Icmpv4Type::ECHO_REQUEST, echo, &[]).encode(&mut out),
         malformed(
             Structure::Icmpv4Header,
             Reason::BadValue {
@@ -297,7 +297,7 @@ fn icmpv4_error_repr_errors() {
     let te = Icmpv4Rest::TimeExceeded { length: 0 };
     let long = [0u8; 1024];
     check(
-        repr(Icmpv4Type::TIME_EXCEEDED, te, &long).emit(&mut out),
+        repr(Icmpv4Type::TIME_EXCEEDED, te, &long).encode(&mut out),
         malformed(
             Structure::Icmpv4Header,
             Reason::LengthOverflow { length: 1024 },
@@ -305,7 +305,7 @@ fn icmpv4_error_repr_errors() {
     );
     // Room for the padded datagram (128) but not for the 12-byte extension after it.
     check(
-        repr(Icmpv4Type::TIME_EXCEEDED, te, &[]).emit(&mut out[..8 + 132]),
+        repr(Icmpv4Type::TIME_EXCEEDED, te, &[]).encode(&mut out[..8 + 132]),
         Error::NoSpace {
             what: Structure::ExtensionHeader,
             needed: 140,
@@ -330,7 +330,7 @@ fn icmpv6_error_repr_errors() {
     };
     let ptb = Icmpv6Rest::PacketTooBig { mtu: 1280 };
     check(
-        repr(Icmpv6Type::PACKET_TOO_BIG, ptb, &[]).emit_with_checksum(src, dst, &mut out),
+        repr(Icmpv6Type::PACKET_TOO_BIG, ptb, &[]).encode_with_checksum(src, dst, &mut out),
         malformed(
             Structure::Icmpv6Header,
             Reason::BadValue {
@@ -343,7 +343,7 @@ fn icmpv6_error_repr_errors() {
     let te = Icmpv6Rest::TimeExceeded { length: 0 };
     let long = [0u8; 2048];
     check(
-        repr(Icmpv6Type::TIME_EXCEEDED, te, &long).emit_with_checksum(src, dst, &mut out),
+        repr(Icmpv6Type::TIME_EXCEEDED, te, &long).encode_with_checksum(src, dst, &mut out),
         malformed(
             Structure::Icmpv6Header,
             Reason::LengthOverflow { length: 2048 },
@@ -363,7 +363,7 @@ fn extension_object_past_u16() {
     }];
     let mut out = [0u8; 16];
     check(
-        emit_extension(&objects, true, &mut out),
+        encode_extension(&objects, true, &mut out),
         malformed(
             Structure::ExtensionObject,
             Reason::LengthOverflow { length: 65536 },
@@ -410,7 +410,7 @@ fn interface_information_errors() {
     };
     let mut out = [0u8; 512];
     check(
-        repr.emit(&mut out),
+        repr.encode(&mut out),
         malformed(
             Structure::InterfaceInfo,
             Reason::LengthOverflow { length: 256 },

@@ -11,7 +11,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use errq_codec::ext::{
-    emit_extension, Extension, ExtensionChecksum, InterfaceInformation, InterfaceInformationRepr,
+    encode_extension, Extension, ExtensionChecksum, InterfaceInformation, InterfaceInformationRepr,
     InterfaceRole, MplsLabel, ObjectClass, ObjectData, ObjectRepr,
 };
 use errq_codec::icmp::{
@@ -53,7 +53,7 @@ fn udp4_probe(
         dst,
         options,
     }
-    .emit(&mut v)
+    .encode(&mut v)
     .unwrap();
     UdpRepr {
         src_port: sport,
@@ -61,7 +61,7 @@ fn udp4_probe(
         length: (8 + data.len()) as u16,
         checksum: 0,
     }
-    .emit(&mut v[hl..])
+    .encode(&mut v[hl..])
     .unwrap();
     v[hl + 8..].copy_from_slice(data);
     v
@@ -78,7 +78,7 @@ fn udp6_probe(src: Ipv6Addr, dst: Ipv6Addr, sport: u16, dport: u16, data: &[u8])
         src,
         dst,
     }
-    .emit(&mut v)
+    .encode(&mut v)
     .unwrap();
     UdpRepr {
         src_port: sport,
@@ -86,7 +86,7 @@ fn udp6_probe(src: Ipv6Addr, dst: Ipv6Addr, sport: u16, dport: u16, data: &[u8])
         length: (8 + data.len()) as u16,
         checksum: 0,
     }
-    .emit(&mut v[40..])
+    .encode(&mut v[40..])
     .unwrap();
     v[48..].copy_from_slice(data);
     v
@@ -134,7 +134,7 @@ proptest! {
         let t = Icmpv4Type(t);
         let repr = Icmpv4Repr { msg_type: t, code: Icmpv4Code(c), rest: Icmpv4Rest::parse(t, rest), data: &data };
         let mut out = vec![0u8; repr.buffer_len()];
-        prop_assert_eq!(repr.emit(&mut out), Ok(out.len()));
+        prop_assert_eq!(repr.encode(&mut out), Ok(out.len()));
         let p = Icmpv4Packet::new(&out).unwrap();
         prop_assert!(p.checksum_valid());
         prop_assert_eq!(Icmpv4Repr::parse(&p), repr);
@@ -144,7 +144,7 @@ proptest! {
         }
         let short = out.len() - 1;
         prop_assert_eq!(
-            repr.emit(&mut vec![0u8; short]),
+            repr.encode(&mut vec![0u8; short]),
             Err(Error::NoSpace { what: Structure::Icmpv4Header, needed: out.len(), available: short })
         );
     }
@@ -156,7 +156,7 @@ proptest! {
         let (src, dst) = (Ipv6Addr::from(src), Ipv6Addr::from(dst));
         let repr = Icmpv6Repr { msg_type: t, code: Icmpv6Code(c), rest: Icmpv6Rest::parse(t, rest), data: &data };
         let mut out = vec![0u8; repr.buffer_len()];
-        prop_assert_eq!(repr.emit_with_checksum(src, dst, &mut out), Ok(out.len()));
+        prop_assert_eq!(repr.encode_with_checksum(src, dst, &mut out), Ok(out.len()));
         let p = Icmpv6Packet::new(&out).unwrap();
         prop_assert!(p.checksum_valid(src, dst));
         prop_assert_eq!(Icmpv6Repr::parse(&p), repr);
@@ -174,7 +174,7 @@ proptest! {
             ttl, protocol: IpProtocol(proto), src: src.into(), dst: dst.into(), options: &opt[..opt_words * 4],
         };
         let mut out = vec![0u8; repr.header_len()];
-        prop_assert_eq!(repr.emit(&mut out), Ok(out.len()));
+        prop_assert_eq!(repr.encode(&mut out), Ok(out.len()));
         let h = Ipv4Header::new(&out).unwrap();
         prop_assert!(h.checksum_valid());
         prop_assert_eq!(Ipv4Repr::parse(&h), repr);
@@ -190,7 +190,7 @@ proptest! {
         let repr = Ipv6Repr { traffic_class: tc, flow_label: flow, payload_len: plen, next_header: IpProtocol(nh),
                               hop_limit: hl, src: src.into(), dst: dst.into() };
         let mut out = [0u8; 40];
-        prop_assert_eq!(repr.emit(&mut out), Ok(40));
+        prop_assert_eq!(repr.encode(&mut out), Ok(40));
         prop_assert_eq!(Ipv6Repr::parse(&Ipv6Header::new(&out).unwrap()), repr);
     }
 
@@ -205,14 +205,14 @@ proptest! {
         let mpls = mpls_payload(&labels);
         let info = InterfaceInformationRepr { role: r, if_index, address, name: name.as_deref(), mtu };
         let mut info_bytes = vec![0u8; info.payload_len()];
-        prop_assert_eq!(info.emit(&mut info_bytes), Ok(info_bytes.len()));
+        prop_assert_eq!(info.encode(&mut info_bytes), Ok(info_bytes.len()));
         let objects = [
             ObjectRepr { class: ObjectClass::MPLS_LABEL_STACK, c_type: 1, payload: &mpls },
             ObjectRepr { class: ObjectClass::INTERFACE_INFORMATION, c_type: info.c_type(), payload: &info_bytes },
             ObjectRepr { class: ObjectClass(raw_class), c_type: 0, payload: &raw },
         ];
         let mut out = vec![0u8; 4 + 12 + mpls.len() + info_bytes.len() + raw.len()];
-        prop_assert_eq!(emit_extension(&objects, true, &mut out), Ok(out.len()));
+        prop_assert_eq!(encode_extension(&objects, true, &mut out), Ok(out.len()));
         let ext = Extension::new(&out).unwrap();
         prop_assert_eq!(ext.checksum_status(), ExtensionChecksum::Valid);
         prop_assert!(ext.is_valid());
@@ -284,7 +284,7 @@ proptest! {
             extension: if with_ext { &objs } else { &[] },
         };
         let mut out = vec![0u8; 2048];
-        let n = repr.emit(&mut out).unwrap();
+        let n = repr.encode(&mut out).unwrap();
         let out = &out[..n];
         let e = IcmpErrorPacket::from_icmpv4(out, ExtensionMode::Rfc4884).unwrap();
         let errq_codec::icmp::IcmpHeader::V4(h) = e.icmp() else { panic!() };
@@ -353,12 +353,12 @@ proptest! {
         };
         let info = InterfaceInformationRepr { role: InterfaceRole::OutgoingInterface, if_index, address: Some(IpAddr::V6(src)), name: Some(b"eth0"), mtu };
         let mut info_bytes = vec![0u8; info.payload_len()];
-        info.emit(&mut info_bytes).unwrap();
+        info.encode(&mut info_bytes).unwrap();
         let objs = [ObjectRepr { class: ObjectClass::INTERFACE_INFORMATION, c_type: info.c_type(), payload: &info_bytes }];
         let repr = Icmpv6ErrorRepr { msg_type: t, code: Icmpv6Code(code), rest, original: quote, extension: if ext_ok { &objs } else { &[] } };
         let router: Ipv6Addr = "2001:db8::1".parse().unwrap();
         let mut out = vec![0u8; 2048];
-        let n = repr.emit_with_checksum(router, src, &mut out).unwrap();
+        let n = repr.encode_with_checksum(router, src, &mut out).unwrap();
         let out = &out[..n];
         let e = IcmpErrorPacket::from_icmpv6(out, ExtensionMode::Rfc4884).unwrap();
         let errq_codec::icmp::IcmpHeader::V6(h) = e.icmp() else { panic!() };

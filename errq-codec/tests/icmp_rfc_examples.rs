@@ -1,5 +1,5 @@
 //! The message layouts of RFC 4884, 4950, 5837 and 8335, written out byte by byte from the
-//! RFCs' figures (not with this crate's emitters), decoded field by field.
+//! RFCs' figures (not with this crate's encoders), decoded field by field.
 // Tests build small packets by hand: lengths fit their fields, slices are in bounds.
 #![allow(
     clippy::indexing_slicing,

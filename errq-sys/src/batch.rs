@@ -17,14 +17,17 @@ use crate::recv::{
 /// Each slot is a [`RecvBuffers<P, C>`]; the defaults take about 2.9 KiB per slot. Large
 /// batches are better boxed: `Box::new(BatchBuffers::<64>::new())`.
 ///
-/// ```no_run
+/// ```
 /// # fn main() -> std::io::Result<()> {
 /// use errq_sys::{set_recverr, BatchBuffers};
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
 /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
 /// set_recverr(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// errq_sys::wait_error(&socket, Some(std::time::Duration::from_secs(5)))?;
 /// let mut batch: BatchBuffers<8> = BatchBuffers::new();
 /// let count = batch.drain(&socket, |_received, message| println!("{message}"))?;
-/// println!("{count} messages");
+/// assert_eq!(count, 1);
 /// # Ok(()) }
 /// ```
 pub struct BatchBuffers<
@@ -39,6 +42,27 @@ pub struct BatchBuffers<
 
 impl<const M: usize, const P: usize, const C: usize> BatchBuffers<M, P, C> {
     /// Zeroed buffers, holding no messages.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// use errq_sys::BatchBuffers;
+    ///
+    /// let mut batch: BatchBuffers<4> = BatchBuffers::new(); // 4 messages per recvmmsg
+    /// assert!(batch.is_empty());
+    /// assert_eq!(batch.recv(&socket)?, 1);
+    /// // Large batches are better boxed: about 2.9 KiB per slot.
+    /// let big = Box::new(BatchBuffers::<64>::new());
+    /// assert_eq!(big.len(), 0);
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self {
@@ -60,6 +84,30 @@ impl<const M: usize, const P: usize, const C: usize> BatchBuffers<M, P, C> {
     /// # Errors
     /// Any `recvmmsg` failure other than `EAGAIN` and `EINTR`, unchanged (`ENOTSOCK`,
     /// `EBADF`, ...).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// use errq_sys::BatchBuffers;
+    ///
+    /// // A second error. The first is also pending as SO_ERROR, which the next send reports
+    /// // once (ECONNREFUSED) instead of sending: then send again.
+    /// if socket.send_to(b"probe", closed).is_err() {
+    ///     socket.send_to(b"probe", closed)?;
+    /// }
+    /// std::thread::sleep(Duration::from_millis(50));
+    /// let mut batch: BatchBuffers<8> = BatchBuffers::new();
+    /// assert_eq!(batch.recv(&socket)?, 2); // both, in one system call
+    /// assert_eq!(batch.recv(&socket)?, 0); // the queue is empty: 0, not an error
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "recvmmsg")]
     pub fn recv<Fd: AsFd>(&mut self, fd: Fd) -> io::Result<usize> {
         self.count = 0;
@@ -140,18 +188,72 @@ impl<const M: usize, const P: usize, const C: usize> BatchBuffers<M, P, C> {
     }
 
     /// How many messages the last [`BatchBuffers::recv`] read.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut batch: errq_sys::BatchBuffers<8> = errq_sys::BatchBuffers::new();
+    /// batch.recv(&socket)?;
+    /// assert_eq!(batch.len(), 1);
+    /// assert_eq!(batch.iter().count(), batch.len());
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn len(&self) -> usize {
         self.count
     }
 
     /// Whether the last [`BatchBuffers::recv`] read nothing.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut batch: errq_sys::BatchBuffers<8> = errq_sys::BatchBuffers::new();
+    /// batch.recv(&socket)?;
+    /// assert!(!batch.is_empty());
+    /// batch.recv(&socket)?; // nothing left
+    /// assert!(batch.is_empty());
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn is_empty(&self) -> bool {
         self.count == 0
     }
 
     /// The messages of the last [`BatchBuffers::recv`], decoded, in queue order.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut batch: errq_sys::BatchBuffers<8> = errq_sys::BatchBuffers::new();
+    /// batch.recv(&socket)?;
+    /// for (received, message) in batch.iter() {
+    ///     assert_eq!(received.payload_len, 5);
+    ///     assert_eq!(message.destination(), Some(closed));
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (Received, Message<'_>)> + '_ {
         self.slots
             .iter()
@@ -168,6 +270,33 @@ impl<const M: usize, const P: usize, const C: usize> BatchBuffers<M, P, C> {
     ///
     /// # Errors
     /// As [`BatchBuffers::recv`]; messages handed to `f` before the error stay handled.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// use errq_sys::BatchBuffers;
+    ///
+    /// for _ in 0..4 {
+    ///     // A pending error is reported once by the next send (SO_ERROR): send again then.
+    ///     if socket.send_to(b"probe", closed).is_err() {
+    ///         socket.send_to(b"probe", closed)?;
+    ///     }
+    /// }
+    /// std::thread::sleep(Duration::from_millis(50));
+    /// let mut batch: BatchBuffers<2> = BatchBuffers::new(); // a small batch: several calls
+    /// let mut lines = Vec::new();
+    /// let count = batch.drain(&socket, |_received, message| lines.push(message.to_string()))?;
+    /// assert_eq!(count, 5);
+    /// assert!(lines.iter().all(|l| l.contains("port unreachable")));
+    /// # Ok(()) }
+    /// ```
     pub fn drain<Fd: AsFd>(
         &mut self,
         fd: Fd,

@@ -34,6 +34,19 @@ const EXTENDED_ERR: usize = 16 + 28;
 /// error record is last, the error record is what is lost.
 ///
 /// [`Received::control_truncated`]: crate::Received::control_truncated
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{error_control_space, ControlBuffer, ERROR_CONTROL_SPACE};
+/// use errq_sys::codec::abi::Abi;
+///
+/// assert_eq!(error_control_space(), ERROR_CONTROL_SPACE);
+/// // Far more than one error record with an IPv6 offender needs.
+/// assert!(ERROR_CONTROL_SPACE > Abi::NATIVE.cmsg_space(16 + 28));
+/// let control: ControlBuffer = ControlBuffer::new(); // that size is the default
+/// assert_eq!(control.as_bytes().len(), ERROR_CONTROL_SPACE);
+/// # Ok(()) }
+/// ```
 #[must_use]
 pub const fn error_control_space() -> usize {
     let abi = Abi::NATIVE;
@@ -86,6 +99,28 @@ pub const NAME_SPACE: usize = size_of::<libc::sockaddr_storage>();
 /// `recvmsg` writes `cmsghdr` records into it; the alignment makes the kernel's layout and
 /// `CMSG_*` arithmetic line up with the buffer's start. The default size is
 /// [`ERROR_CONTROL_SPACE`].
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// # use std::time::Duration;
+/// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+/// # // queues an ICMP port unreachable on it.
+/// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+/// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// # errq_sys::set_recverr(&socket, true)?;
+/// # socket.send_to(b"probe", closed)?;
+/// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// use errq_sys::{recv_error, ControlBuffer, NameBuffer};
+///
+/// let mut control: ControlBuffer = ControlBuffer::new(); // ERROR_CONTROL_SPACE bytes
+/// let mut tiny = ControlBuffer::<64>::new(); // enough for the error record alone
+/// let (mut payload, mut name) = ([0u8; 64], NameBuffer::new());
+/// let r = recv_error(&socket, &mut payload, &mut tiny, &mut name)?.expect("queued");
+/// assert!(!r.control_truncated());
+/// assert!(r.message(&payload, &tiny, &name).error().is_some());
+/// # let _ = &mut control;
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 #[repr(C, align(8))]
 pub struct ControlBuffer<const N: usize = ERROR_CONTROL_SPACE> {
@@ -100,18 +135,54 @@ impl<const N: usize> ControlBuffer<N> {
     pub const LEN: usize = N;
 
     /// A zeroed buffer.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let control = errq_sys::ControlBuffer::<128>::new();
+    /// assert_eq!(control.as_bytes(), &[0u8; 128]);
+    /// assert_eq!(errq_sys::ControlBuffer::<128>::LEN, 128);
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self { bytes: [0; N] }
     }
 
     /// The whole buffer.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let control = errq_sys::ControlBuffer::<16>::new();
+    /// let bytes: &[u8; 16] = control.as_bytes();
+    /// assert!(bytes.iter().all(|&b| b == 0));
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn as_bytes(&self) -> &[u8; N] {
         &self.bytes
     }
 
     /// The first `len` bytes (all of them if `len` is larger): what a call filled.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// use errq_sys::{recv_error, ControlBuffer, NameBuffer};
+    ///
+    /// let (mut payload, mut control, mut name) = ([0u8; 64], ControlBuffer::<256>::new(), NameBuffer::new());
+    /// let r = recv_error(&socket, &mut payload, &mut control, &mut name)?.expect("queued");
+    /// let bytes = control.filled(r.control_len); // the cmsghdr chain the kernel wrote
+    /// assert_eq!(bytes.len(), r.control_len);
+    /// assert_eq!(control.filled(10_000).len(), 256); // never more than the buffer
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn filled(&self, len: usize) -> &[u8] {
         self.bytes.get(..len).unwrap_or(&self.bytes)
@@ -146,6 +217,25 @@ impl<const N: usize> std::fmt::Debug for ControlBuffer<N> {
 ///
 /// Bytes rather than a `sockaddr_storage` value so that reading what the kernel wrote needs no
 /// `unsafe`; the layout is the same.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// # use std::time::Duration;
+/// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+/// # // queues an ICMP port unreachable on it.
+/// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+/// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// # errq_sys::set_recverr(&socket, true)?;
+/// # socket.send_to(b"probe", closed)?;
+/// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// use errq_sys::{recv_error, ControlBuffer, NameBuffer, NAME_SPACE};
+///
+/// let (mut payload, mut control, mut name) = ([0u8; 64], ControlBuffer::<256>::new(), NameBuffer::new());
+/// let r = recv_error(&socket, &mut payload, &mut control, &mut name)?.expect("queued");
+/// assert_eq!(name.filled(r.name_len).len(), 16); // sockaddr_in: the original destination
+/// assert_eq!(NAME_SPACE, 128); // sizeof(struct sockaddr_storage)
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 #[repr(C, align(8))]
 pub struct NameBuffer {
@@ -156,6 +246,13 @@ const _: () = assert!(align_of::<libc::sockaddr_storage>() <= align_of::<NameBuf
 
 impl NameBuffer {
     /// A zeroed buffer.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let name = errq_sys::NameBuffer::new();
+    /// assert!(name.filled(errq_sys::NAME_SPACE).iter().all(|&b| b == 0));
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self {
@@ -164,6 +261,27 @@ impl NameBuffer {
     }
 
     /// The first `len` bytes (all of them if `len` is larger): the address a call wrote.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// use errq_sys::{recv_error, ControlBuffer, NameBuffer};
+    /// use errq_sys::codec::addr;
+    /// use errq_sys::codec::abi::Abi;
+    ///
+    /// let (mut payload, mut control, mut name) = ([0u8; 64], ControlBuffer::<256>::new(), NameBuffer::new());
+    /// let r = recv_error(&socket, &mut payload, &mut control, &mut name)?.expect("queued");
+    /// let destination = addr::decode(name.filled(r.name_len), Abi::NATIVE.endian).unwrap();
+    /// assert_eq!(destination, Some(closed));
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn filled(&self, len: usize) -> &[u8] {
         self.bytes.get(..len).unwrap_or(&self.bytes)

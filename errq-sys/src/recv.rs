@@ -15,6 +15,28 @@ pub const DEFAULT_PAYLOAD_SPACE: usize = 2048;
 /// What one `recvmsg`/`recvmmsg` on the error queue filled in, without the bytes themselves.
 ///
 /// The lengths are clamped to the buffers that were passed, so slicing with them never fails.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// # use std::time::Duration;
+/// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+/// # // queues an ICMP port unreachable on it.
+/// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+/// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// # errq_sys::set_recverr(&socket, true)?;
+/// # socket.send_to(b"probe", closed)?;
+/// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// use errq_sys::{recv_error, ControlBuffer, NameBuffer};
+///
+/// let mut payload = [0u8; 64];
+/// let (mut control, mut name) = (ControlBuffer::<256>::new(), NameBuffer::new());
+/// let received = recv_error(&socket, &mut payload, &mut control, &mut name)?.expect("queued");
+/// assert_eq!(received.payload_len, 5); // the UDP payload, quoted back
+/// assert_eq!(&payload[..received.payload_len], b"probe");
+/// assert_eq!(received.name_len, 16); // a sockaddr_in: the original destination
+/// assert!(received.control_len > 0 && received.is_errqueue());
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Received {
     /// Bytes copied into the payload buffer (the return value of `recvmsg`, or `msg_len`).
@@ -31,6 +53,27 @@ pub struct Received {
 
 impl Received {
     /// `MSG_TRUNC`: the payload was longer than the payload buffer and was cut.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// // A 4-byte payload buffer for a 5-byte datagram.
+    /// let mut buffers = errq_sys::RecvBuffers::<4>::new();
+    /// let received = buffers.recv(&socket)?.expect("queued");
+    /// assert!(received.payload_truncated());
+    /// assert_eq!(buffers.payload(&received), b"prob");
+    /// // The error record is whole: only the quoted payload was cut.
+    /// let text = buffers.message(&received).to_string();
+    /// assert!(text.ends_with("errno ECONNREFUSED, payload truncated"), "{text}");
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "MSG_TRUNC")]
     #[must_use]
     pub const fn payload_truncated(&self) -> bool {
@@ -39,6 +82,26 @@ impl Received {
 
     /// `MSG_CTRUNC`: the control messages did not fit the control buffer. The error record
     /// comes last, so it is the first thing lost; the decoded view reports what is missing.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// // 8 bytes of control buffer: less than one cmsghdr on any ABI.
+    /// let mut buffers = errq_sys::RecvBuffers::<64, 8>::new();
+    /// let received = buffers.recv(&socket)?.expect("queued");
+    /// assert!(received.control_truncated());
+    /// let message = buffers.message(&received);
+    /// assert!(message.error().is_none()); // the error record was what got lost
+    /// assert!(message.control_truncated());
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "MSG_CTRUNC")]
     #[must_use]
     pub const fn control_truncated(&self) -> bool {
@@ -46,6 +109,23 @@ impl Received {
     }
 
     /// `MSG_ERRQUEUE`: the message came from the error queue (always set by these calls).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut buffers: errq_sys::RecvBuffers = errq_sys::RecvBuffers::new();
+    /// let received = buffers.recv(&socket)?.expect("queued");
+    /// assert!(received.is_errqueue());
+    /// assert_eq!(received.flags & libc::MSG_ERRQUEUE, libc::MSG_ERRQUEUE);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "MSG_ERRQUEUE")]
     #[must_use]
     pub const fn is_errqueue(&self) -> bool {
@@ -53,6 +133,27 @@ impl Received {
     }
 
     /// Decode what this call put into the three buffers (see [`decode`]).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// use errq_sys::{recv_error, ControlBuffer, NameBuffer};
+    ///
+    /// let mut payload = [0u8; 64];
+    /// let (mut control, mut name) = (ControlBuffer::<256>::new(), NameBuffer::new());
+    /// let received = recv_error(&socket, &mut payload, &mut control, &mut name)?.expect("queued");
+    /// let message = received.message(&payload, &control, &name);
+    /// assert_eq!(message.destination(), Some(closed));
+    /// assert_eq!(message.offender(), Some("127.0.0.1:0".parse().unwrap()));
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn message<'a, const N: usize>(
         &self,
@@ -71,6 +172,32 @@ impl Received {
 
 /// Decode one error-queue message for the native ABI: a thin wrapper over
 /// [`Message::decode`], the one place this crate hands bytes to the codec.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// # use std::time::Duration;
+/// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+/// # // queues an ICMP port unreachable on it.
+/// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+/// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// # errq_sys::set_recverr(&socket, true)?;
+/// # socket.send_to(b"probe", closed)?;
+/// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// use errq_sys::{decode, recv_error, ControlBuffer, NameBuffer};
+///
+/// let mut payload = [0u8; 64];
+/// let (mut control, mut name) = (ControlBuffer::<256>::new(), NameBuffer::new());
+/// let r = recv_error(&socket, &mut payload, &mut control, &mut name)?.expect("queued");
+/// // The same as `r.message(...)`, from plain byte slices (e.g. bytes kept for later).
+/// let message = decode(
+///     control.filled(r.control_len),
+///     r.flags,
+///     name.filled(r.name_len),
+///     &payload[..r.payload_len],
+/// );
+/// assert_eq!(message.meaning().and_then(|m| m.errno()).and_then(|e| e.name()), Some("ECONNREFUSED"));
+/// # Ok(()) }
+/// ```
 #[must_use]
 pub fn decode<'a>(
     control: &'a [u8],
@@ -121,6 +248,31 @@ pub(crate) fn is_queue_empty(err: &io::Error) -> bool {
 /// # Errors
 /// Any other `recvmsg` failure, unchanged: `ENOTSOCK` for a non-socket fd, `EBADF` for a
 /// closed one, ...; `InvalidInput` for a buffer larger than the kernel's length fields.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// # use std::time::Duration;
+/// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+/// # // queues an ICMP port unreachable on it.
+/// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+/// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// # errq_sys::set_recverr(&socket, true)?;
+/// # socket.send_to(b"probe", closed)?;
+/// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// use errq_sys::{recv_error, ControlBuffer, NameBuffer};
+///
+/// let mut payload = [0u8; 2048];
+/// let mut control: ControlBuffer = ControlBuffer::new(); // ERROR_CONTROL_SPACE bytes
+/// let mut name = NameBuffer::new();
+/// let mut seen = 0;
+/// while let Some(r) = recv_error(&socket, &mut payload, &mut control, &mut name)? {
+///     let message = r.message(&payload, &control, &name);
+///     assert_eq!(message.destination(), Some(closed));
+///     seen += 1;
+/// }
+/// assert_eq!(seen, 1); // then the queue is empty: Ok(None), not an error
+/// # Ok(()) }
+/// ```
 #[doc(alias = "recvmsg")]
 #[doc(alias = "MSG_ERRQUEUE")]
 pub fn recv_error<Fd: AsFd, const N: usize>(
@@ -188,15 +340,21 @@ fn recvmsg_errqueue<const N: usize>(
 /// ([`DEFAULT_PAYLOAD_SPACE`], [`ERROR_CONTROL_SPACE`]) fit every message the kernel sends
 /// for UDP, ping and raw sockets at a 1500-byte MTU; about 2.9 KiB in all, fine on the stack.
 ///
-/// ```no_run
+/// ```
 /// # fn main() -> std::io::Result<()> {
 /// use errq_sys::{set_recverr, RecvBuffers};
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
 /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
 /// set_recverr(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// errq_sys::wait_error(&socket, Some(std::time::Duration::from_secs(5)))?;
 /// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let mut count = 0;
 /// while let Some(received) = buffers.recv(&socket)? {
-///     println!("{}", buffers.message(&received));
+///     println!("{}", buffers.message(&received)); // ICMP destination unreachable ...
+///     count += 1;
 /// }
+/// assert_eq!(count, 1);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -209,6 +367,25 @@ pub struct RecvBuffers<const P: usize = DEFAULT_PAYLOAD_SPACE, const C: usize = 
 
 impl<const P: usize, const C: usize> RecvBuffers<P, C> {
     /// Zeroed buffers.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// use errq_sys::RecvBuffers;
+    ///
+    /// let mut buffers: RecvBuffers = RecvBuffers::new(); // 2048 payload bytes, ERROR_CONTROL_SPACE
+    /// let mut small = RecvBuffers::<128>::new(); // a smaller payload buffer
+    /// assert!(buffers.recv(&socket)?.is_some());
+    /// assert!(small.recv(&socket)?.is_none()); // one error was queued, and it is read
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self {
@@ -223,6 +400,23 @@ impl<const P: usize, const C: usize> RecvBuffers<P, C> {
     ///
     /// # Errors
     /// As [`recv_error`].
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut buffers: errq_sys::RecvBuffers = errq_sys::RecvBuffers::new();
+    /// let received = buffers.recv(&socket)?.expect("queued");
+    /// assert_eq!(buffers.payload(&received), b"probe");
+    /// assert_eq!(buffers.recv(&socket)?, None); // empty now
+    /// # Ok(()) }
+    /// ```
     pub fn recv<Fd: AsFd>(&mut self, fd: Fd) -> io::Result<Option<Received>> {
         recvmsg_errqueue(
             fd.as_fd(),
@@ -233,6 +427,26 @@ impl<const P: usize, const C: usize> RecvBuffers<P, C> {
     }
 
     /// Decode the message `received` describes (it must come from this buffer's last call).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut buffers: errq_sys::RecvBuffers = errq_sys::RecvBuffers::new();
+    /// let received = buffers.recv(&socket)?.expect("queued");
+    /// let message = buffers.message(&received);
+    /// assert_eq!(
+    ///     message.to_string(),
+    ///     format!("ICMP destination unreachable (port unreachable) from 127.0.0.1 for {closed}, errno ECONNREFUSED")
+    /// );
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn message(&self, received: &Received) -> Message<'_> {
         received.message(&self.payload, &self.control, &self.name)
@@ -242,6 +456,26 @@ impl<const P: usize, const C: usize> RecvBuffers<P, C> {
     ///
     /// # Errors
     /// As [`recv_error`].
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// use errq_sys::codec::meaning::Meaning;
+    ///
+    /// let mut buffers: errq_sys::RecvBuffers = errq_sys::RecvBuffers::new();
+    /// let (_received, message) = buffers.recv_message(&socket)?.expect("queued");
+    /// let Some(Meaning::Icmp(icmp)) = message.meaning() else { panic!("not ICMP: {message}") };
+    /// assert!(icmp.is_fatal());
+    /// assert_eq!(icmp.errno.name(), Some("ECONNREFUSED"));
+    /// # Ok(()) }
+    /// ```
     pub fn recv_message<Fd: AsFd>(
         &mut self,
         fd: Fd,
@@ -253,6 +487,22 @@ impl<const P: usize, const C: usize> RecvBuffers<P, C> {
     }
 
     /// The payload bytes `received` filled.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut buffers: errq_sys::RecvBuffers = errq_sys::RecvBuffers::new();
+    /// let received = buffers.recv(&socket)?.expect("queued");
+    /// assert_eq!(buffers.payload(&received), b"probe"); // a UDP socket gets its payload back
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn payload(&self, received: &Received) -> &[u8] {
         self.payload
@@ -261,12 +511,51 @@ impl<const P: usize, const C: usize> RecvBuffers<P, C> {
     }
 
     /// The control bytes `received` filled.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// use errq_sys::codec::record::{Record, Records};
+    /// use errq_sys::codec::abi::Abi;
+    ///
+    /// let mut buffers: errq_sys::RecvBuffers = errq_sys::RecvBuffers::new();
+    /// let received = buffers.recv(&socket)?.expect("queued");
+    /// // The raw cmsghdr chain: here one IP_RECVERR record.
+    /// let records: Vec<_> = Records::new(buffers.control(&received), Abi::NATIVE).collect();
+    /// assert!(matches!(records.as_slice(), [Ok(Record::Error(_, _))]));
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn control(&self, received: &Received) -> &[u8] {
         self.control.filled(received.control_len)
     }
 
     /// The `msg_name` bytes `received` filled (the original destination, or empty).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::time::Duration;
+    /// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+    /// # // queues an ICMP port unreachable on it.
+    /// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # errq_sys::set_recverr(&socket, true)?;
+    /// # socket.send_to(b"probe", closed)?;
+    /// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut buffers: errq_sys::RecvBuffers = errq_sys::RecvBuffers::new();
+    /// let received = buffers.recv(&socket)?.expect("queued");
+    /// let name = buffers.name(&received); // a sockaddr_in, as the kernel wrote it
+    /// assert_eq!(name.len(), 16);
+    /// assert_eq!(u16::from_be_bytes([name[2], name[3]]), closed.port());
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn name(&self, received: &Received) -> &[u8] {
         self.name.filled(received.name_len)
@@ -292,3 +581,9 @@ impl<const P: usize, const C: usize> std::fmt::Debug for RecvBuffers<P, C> {
             .finish_non_exhaustive()
     }
 }
+
+/// The README's example, run as a doctest so it cannot rot. (Here rather than in `lib.rs`
+/// only to keep out of that file; it belongs at the crate root.)
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

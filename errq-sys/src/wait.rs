@@ -9,6 +9,25 @@ use std::time::{Duration, Instant};
 use crate::sockopt::so_domain;
 
 /// How [`wait_error`] ended.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// # use std::time::Duration;
+/// # // A port nothing listens on, and a socket with IP_RECVERR that sends there: the kernel
+/// # // queues an ICMP port unreachable on it.
+/// # let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?;
+/// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// # errq_sys::set_recverr(&socket, true)?;
+/// # socket.send_to(b"probe", closed)?;
+/// # errq_sys::wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// use errq_sys::{wait_error, WaitOutcome};
+///
+/// let quiet = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// assert_eq!(wait_error(&quiet, Some(Duration::from_millis(10)))?, WaitOutcome::TimedOut);
+/// // `socket` has a queued port unreachable.
+/// assert_eq!(wait_error(&socket, Some(Duration::from_millis(10)))?, WaitOutcome::Ready);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WaitOutcome {
     /// `POLLERR`: the error queue is non-empty (or `SO_ERROR` is pending). Read it now.
@@ -30,6 +49,26 @@ pub enum WaitOutcome {
 /// `ENOTSOCK` for a non-socket fd and `EBADF` for a closed one (checked with one
 /// `getsockopt(SO_DOMAIN)` first, because `poll` on a pipe would just time out); any other
 /// `poll` failure.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use errq_sys::{set_recverr, wait_error, RecvBuffers, WaitOutcome};
+///
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_recverr(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// match wait_error(&socket, Some(Duration::from_secs(5)))? {
+///     WaitOutcome::Ready => {
+///         let (_, message) = buffers.recv_message(&socket)?.expect("queued");
+///         assert_eq!(message.destination(), Some(closed));
+///     }
+///     other => panic!("no error queued: {other:?}"),
+/// }
+/// # Ok(()) }
+/// ```
 #[doc(alias = "poll")]
 #[doc(alias = "POLLERR")]
 pub fn wait_error<Fd: AsFd>(fd: Fd, timeout: Option<Duration>) -> io::Result<WaitOutcome> {

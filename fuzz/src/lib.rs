@@ -30,7 +30,7 @@ use errq_codec::cmsg::{Cmsg, CmsgWriter, Cmsgs};
 use errq_codec::ee::ExtendedError;
 use errq_codec::error::Error;
 use errq_codec::ext::{
-    emit_extension, Extension, ExtensionChecksum, ExtensionObject, InterfaceInformation,
+    encode_extension, Extension, ExtensionChecksum, ExtensionObject, InterfaceInformation,
     InterfaceInformationRepr, MplsLabel, ObjectData, ObjectRepr,
 };
 use errq_codec::icmp::{
@@ -350,7 +350,7 @@ fn icmpv4_packet(p: &Icmpv4Packet<'_>, data: &[u8]) {
     debug((p.pointer(), p.gateway(), p.rfc4884_length()));
     let repr = Icmpv4Repr::parse(p);
     let mut out = vec![0u8; repr.buffer_len()];
-    assert_eq!(repr.emit(&mut out), Ok(data.len()));
+    assert_eq!(repr.encode(&mut out), Ok(data.len()));
     // Type, code and data are the same bytes; the rest of the header as the repr spells it
     // (bits a type leaves unused are dropped); the checksum is recomputed.
     assert_eq!(out[..2], data[..2]);
@@ -399,16 +399,23 @@ fn icmpv6_packet(p: &Icmpv6Packet<'_>, data: &[u8]) {
     debug((p.pointer(), p.rfc4884_length(), p.rest_of_header()));
     let repr = Icmpv6Repr::parse(p);
     let mut out = vec![0u8; repr.buffer_len()];
-    assert_eq!(repr.emit(&mut out), Ok(data.len()));
+    assert_eq!(repr.encode(&mut out), Ok(data.len()));
     assert_eq!(out[..2], data[..2]);
-    assert_eq!(out[2..4], [0, 0], "emit leaves the checksum to the kernel");
+    assert_eq!(
+        out[2..4],
+        [0, 0],
+        "encode leaves the checksum to the kernel"
+    );
     assert_eq!(out[4..8], repr.rest.to_bytes());
     assert_eq!(out[8..], data[8..]);
     assert_eq!(
         Icmpv6Repr::parse(&Icmpv6Packet::new(&out).expect("parses")),
         repr
     );
-    assert_eq!(repr.emit_with_checksum(src, dst, &mut out), Ok(data.len()));
+    assert_eq!(
+        repr.encode_with_checksum(src, dst, &mut out),
+        Ok(data.len())
+    );
     let again = Icmpv6Packet::new(&out).expect("an emitted message parses");
     assert!(again.checksum_valid(src, dst), "emitted checksum verifies");
     assert_eq!(Icmpv6Repr::parse(&again), repr);
@@ -514,7 +521,7 @@ fn ipv4_header(h: &Ipv4Header<'_>) {
     transport(&h.transport());
     let repr = Ipv4Repr::parse(h);
     let mut out = vec![0u8; repr.header_len()];
-    assert_eq!(repr.emit(&mut out), Ok(hl));
+    assert_eq!(repr.encode(&mut out), Ok(hl));
     let again = Ipv4Header::new(&out).expect("an emitted header parses");
     assert!(again.checksum_valid());
     assert_eq!(Ipv4Repr::parse(&again), repr);
@@ -554,7 +561,7 @@ fn ipv6_header(h: &Ipv6Header<'_>) {
     transport(&h.transport());
     let repr = Ipv6Repr::parse(h);
     let mut out = [0u8; 40];
-    assert_eq!(repr.emit(&mut out), Ok(40));
+    assert_eq!(repr.encode(&mut out), Ok(40));
     assert_eq!(out, bytes[..40], "IPv6 header round trip");
 }
 
@@ -722,7 +729,7 @@ fn extension_view(ext: &Extension<'_>) {
         })
         .collect();
     let mut out = vec![0u8; data.len()];
-    let n = emit_extension(&reprs, true, &mut out).expect("the objects fit where they were");
+    let n = encode_extension(&reprs, true, &mut out).expect("the objects fit where they were");
     assert_eq!(
         out[4..n],
         data[4..n],
@@ -767,7 +774,7 @@ fn extension_object(o: &ExtensionObject<'_>) {
                 mtu: info.mtu,
             };
             let mut out = vec![0u8; repr.payload_len()];
-            match repr.emit(&mut out) {
+            match repr.encode(&mut out) {
                 Ok(n) => {
                     let again = InterfaceInformation::new(repr.c_type(), &out[..n])
                         .expect("an emitted interface information object decodes");

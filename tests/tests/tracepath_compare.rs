@@ -432,7 +432,9 @@ mod fake_router {
         }
         .to_bytes();
         let mut info = [0u8; 64];
-        let n = info_repr().emit(&mut info).expect("interface information");
+        let n = info_repr()
+            .encode(&mut info)
+            .expect("interface information");
         let objects = objects(&mpls, &info[..n]);
         let mut buf = [0u8; 2048];
         let mut out = [0u8; 1024];
@@ -465,7 +467,7 @@ mod fake_router {
                             extension: &[],
                         }
                     };
-                    let n = repr.emit(&mut out).expect("ICMP error");
+                    let n = repr.encode(&mut out).expect("ICMP error");
                     let to = SockaddrIn::from(SocketAddrV4::new(src, 0));
                     sendto(s.icmp4.as_raw_fd(), &out[..n], &to, MsgFlags::empty())
                         .expect("send ICMP");
@@ -490,7 +492,7 @@ mod fake_router {
                         }
                     };
                     let n = repr
-                        .emit_with_checksum(R1_6, src, &mut out)
+                        .encode_with_checksum(R1_6, src, &mut out)
                         .expect("ICMPv6 error");
                     let to = SockaddrIn6::from(SocketAddrV6::new(src, 0, 0, 0));
                     sendto(s.icmp6.as_raw_fd(), &out[..n], &to, MsgFlags::empty())

@@ -234,7 +234,7 @@ impl InterfaceInformationRepr<'_> {
         self.name.map_or(0, |n| n.len().saturating_add(4) & !3)
     }
 
-    /// The payload length [`InterfaceInformationRepr::emit`] writes.
+    /// The payload length [`InterfaceInformationRepr::encode`] writes.
     #[must_use]
     pub fn payload_len(&self) -> usize {
         let addr = match self.address {
@@ -252,7 +252,7 @@ impl InterfaceInformationRepr<'_> {
     /// # Errors
     /// [`Error::NoSpace`] (`InterfaceInfo`) if `out` is too short; [`Error::Malformed`]
     /// ([`Reason::LengthOverflow`]) if the name is longer than 251 bytes.
-    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+    pub fn encode(&self, out: &mut [u8]) -> Result<usize, Error> {
         let name_len = self.name_len();
         let name_len_byte = u8::try_from(name_len).map_err(|_| {
             Error::malformed(
@@ -406,7 +406,7 @@ mod tests {
         };
         assert_eq!(repr.c_type(), 0x0f);
         let mut buf = [0u8; 64];
-        let n = repr.emit(&mut buf).unwrap();
+        let n = repr.encode(&mut buf).unwrap();
         // ifIndex 4 + address 8 + name (1 + 8 -> 12) + MTU 4
         assert_eq!(n, 28);
         let info = InterfaceInformation::new(repr.c_type(), &buf[..n]).unwrap();

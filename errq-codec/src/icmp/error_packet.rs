@@ -7,7 +7,7 @@ use super::{
     Icmpv4Packet, Icmpv4Repr, Icmpv4Rest, Icmpv6Packet, Icmpv6Repr, Icmpv6Rest, HEADER_LEN,
 };
 use crate::error::{Error, Reason, Structure};
-use crate::ext::{emit_extension, Extension, ExtensionChecksum, ObjectRepr, COMPAT_OFFSET};
+use crate::ext::{encode_extension, Extension, ExtensionChecksum, ObjectRepr, COMPAT_OFFSET};
 use crate::ip::{IpProtocol, Ipv4Header, Ipv6Header, QuotedIp, Transport};
 
 /// How to look for an RFC 4884 extension structure after the quoted datagram.
@@ -362,7 +362,7 @@ fn needs_type(what: Structure, value: u8) -> Error {
 }
 
 /// Write the original datagram zero-padded to `padded`, then the extension, after `head`.
-fn emit_body(
+fn encode_body(
     original: &[u8],
     padded: usize,
     extension: &[ObjectRepr<'_>],
@@ -379,7 +379,7 @@ fn emit_body(
     orig.get_mut(..original.len())
         .ok_or(no_space(padded))?
         .copy_from_slice(original);
-    let n = emit_extension(extension, true, rest).map_err(|e| match e {
+    let n = encode_extension(extension, true, rest).map_err(|e| match e {
         Error::NoSpace { needed, .. } => no_space(padded.saturating_add(needed)),
         other => other,
     })?;
@@ -395,7 +395,7 @@ pub struct Icmpv4ErrorRepr<'a> {
     pub msg_type: Icmpv4Type,
     /// The code.
     pub code: Icmpv4Code,
-    /// The rest of the header; its RFC 4884 length is set by the emitter.
+    /// The rest of the header; its RFC 4884 length is set by the encoder.
     pub rest: Icmpv4Rest,
     /// The original datagram (zero-padded to 128 bytes and a multiple of 4 when an extension
     /// follows).
@@ -411,7 +411,34 @@ impl Icmpv4ErrorRepr<'_> {
     /// [`Error::NoSpace`] if `out` is too short; [`Error::Malformed`] if an extension is
     /// asked for on a type without an RFC 4884 length, or the original datagram is longer
     /// than the length field can say (1020 bytes).
-    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+    ///
+    /// ```
+    /// use errq_codec::ext::{ObjectClass, ObjectRepr};
+    /// use errq_codec::icmp::{ExtensionMode, IcmpErrorPacket, Icmpv4Code, Icmpv4ErrorRepr, Icmpv4Rest, Icmpv4Type};
+    ///
+    /// // A time exceeded quoting a UDP probe (IPv4 header + UDP header), with an MPLS label stack.
+    /// let probe = [
+    ///     0x45, 0, 0, 28, 0, 0, 0x40, 0, 1, 17, 0, 0, 198, 18, 1, 1, 198, 18, 2, 2, // IPv4, TTL 1
+    ///     0x82, 0x9a, 0x82, 0x9b, 0, 8, 0, 0, // UDP 33434 -> 33435
+    /// ];
+    /// let mpls = [0x03, 0xe8, 0x11, 0x01]; // label 16001, bottom of stack, TTL 1
+    /// let repr = Icmpv4ErrorRepr {
+    ///     msg_type: Icmpv4Type::TIME_EXCEEDED,
+    ///     code: Icmpv4Code::TTL_EXCEEDED,
+    ///     rest: Icmpv4Rest::TimeExceeded { length: 0 }, // the encoder sets the RFC 4884 length
+    ///     original: &probe,
+    ///     extension: &[ObjectRepr { class: ObjectClass::MPLS_LABEL_STACK, c_type: 1, payload: &mpls }],
+    /// };
+    /// let mut out = [0u8; 256];
+    /// let n = repr.encode(&mut out)?;
+    /// assert_eq!(n, 8 + 128 + 4 + 8); // header, quote padded to 128 (RFC 4884), extension
+    /// let packet = IcmpErrorPacket::from_icmpv4(&out[..n], ExtensionMode::Rfc4884)?;
+    /// assert_eq!(packet.checksum_valid(), Some(true));
+    /// assert_eq!(packet.transport().ports(), Some((33434, 33435)));
+    /// assert!(packet.extension().is_some());
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
+    pub fn encode(&self, out: &mut [u8]) -> Result<usize, Error> {
         if self.extension.is_empty() {
             return Icmpv4Repr {
                 msg_type: self.msg_type,
@@ -419,7 +446,7 @@ impl Icmpv4ErrorRepr<'_> {
                 rest: self.rest,
                 data: self.original,
             }
-            .emit(out);
+            .encode(out);
         }
         let padded = pad_len(self.original.len(), 4);
         let words = u8::try_from(padded / 4).map_err(|_| {
@@ -448,7 +475,7 @@ impl Icmpv4ErrorRepr<'_> {
             needed: HEADER_LEN,
             available,
         })?;
-        let n = emit_body(self.original, padded, self.extension, body)?;
+        let n = encode_body(self.original, padded, self.extension, body)?;
         let len = n.saturating_add(HEADER_LEN);
         // The header, then the checksum over header and body.
         let (head, body) = out.split_at_mut(HEADER_LEN);
@@ -460,7 +487,7 @@ impl Icmpv4ErrorRepr<'_> {
             rest,
             data: &[],
         }
-        .emit(&mut header)?;
+        .encode(&mut header)?;
         let mut sum = crate::checksum::Checksum::new();
         sum.add_bytes(header.get(..2).unwrap_or(&[]));
         sum.add_bytes(header.get(4..).unwrap_or(&[]));
@@ -481,7 +508,7 @@ pub struct Icmpv6ErrorRepr<'a> {
     pub msg_type: Icmpv6Type,
     /// The code.
     pub code: Icmpv6Code,
-    /// The rest of the header; its RFC 4884 length is set by the emitter.
+    /// The rest of the header; its RFC 4884 length is set by the encoder.
     pub rest: Icmpv6Rest,
     /// The original packet (zero-padded to 128 bytes and a multiple of 8 when an extension
     /// follows).
@@ -495,8 +522,8 @@ impl Icmpv6ErrorRepr<'_> {
     /// `dst`.
     ///
     /// # Errors
-    /// As [`Icmpv4ErrorRepr::emit`] (the length field can say up to 2040 bytes).
-    pub fn emit_with_checksum(
+    /// As [`Icmpv4ErrorRepr::encode`] (the length field can say up to 2040 bytes).
+    pub fn encode_with_checksum(
         &self,
         src: Ipv6Addr,
         dst: Ipv6Addr,
@@ -525,7 +552,7 @@ impl Icmpv6ErrorRepr<'_> {
                 needed: HEADER_LEN,
                 available,
             })?;
-            let n = emit_body(self.original, padded, self.extension, body)?;
+            let n = encode_body(self.original, padded, self.extension, body)?;
             (rest, n.saturating_add(HEADER_LEN))
         };
         let available = out.len();
@@ -544,7 +571,7 @@ impl Icmpv6ErrorRepr<'_> {
             rest,
             data: &[],
         };
-        header.emit(all)?;
+        header.encode(all)?;
         let checksum = Icmpv6Packet::new(all)?.compute_checksum(src, dst);
         if let Some(field) = all.get_mut(2..4) {
             field.copy_from_slice(&checksum.to_be_bytes());
@@ -569,7 +596,7 @@ mod tests {
             src: "2001:db8::1".parse().unwrap(),
             dst: "2001:db8::2".parse().unwrap(),
         }
-        .emit(&mut v)
+        .encode(&mut v)
         .unwrap();
         v.extend_from_slice(ext);
         v.extend_from_slice(icmp);
@@ -623,7 +650,7 @@ mod tests {
             dst: core::net::Ipv4Addr::LOCALHOST,
             options: &[],
         }
-        .emit(&mut p)
+        .encode(&mut p)
         .unwrap();
         assert_eq!(
             IcmpErrorPacket::from_ip(&p, ExtensionMode::Rfc4884),

@@ -2,7 +2,7 @@
 //!
 //! [`Icmpv4Packet`] and [`Icmpv6Packet`] are checked views borrowing the input: if the
 //! constructor succeeded, no accessor can panic. [`Icmpv4Repr`] and [`Icmpv6Repr`] are plain
-//! values that can be emitted. [`IcmpErrorPacket`] takes a whole ICMP error apart: header,
+//! values that can be encoded. [`IcmpErrorPacket`] takes a whole ICMP error apart: header,
 //! quoted IP header and transport header, and RFC 4884 extension structure.
 //!
 //! A port unreachable as a raw `IPPROTO_ICMP` socket read it on this project's test machine

@@ -364,7 +364,7 @@ impl<'a> Icmpv4Repr<'a> {
         }
     }
 
-    /// The number of bytes [`Icmpv4Repr::emit`] writes.
+    /// The number of bytes [`Icmpv4Repr::encode`] writes.
     #[must_use]
     pub fn buffer_len(&self) -> usize {
         HEADER_LEN.saturating_add(self.data.len())
@@ -374,7 +374,7 @@ impl<'a> Icmpv4Repr<'a> {
     ///
     /// # Errors
     /// [`Error::NoSpace`] (`Icmpv4Header`) if `out` is too short.
-    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+    pub fn encode(&self, out: &mut [u8]) -> Result<usize, Error> {
         let len = self.buffer_len();
         let available = out.len();
         let dest = out.get_mut(..len).ok_or(Error::NoSpace {
@@ -489,14 +489,14 @@ mod tests {
     }
 
     #[test]
-    fn emit_matches_real_bytes() {
+    fn encode_matches_real_bytes() {
         let b = with_checksum(ECHO);
         let repr = Icmpv4Repr::parse(&Icmpv4Packet::new(&b).unwrap());
         let mut out = [0u8; 16];
-        assert_eq!(repr.emit(&mut out), Ok(16));
+        assert_eq!(repr.encode(&mut out), Ok(16));
         assert_eq!(out, b);
         assert_eq!(
-            repr.emit(&mut [0u8; 15]),
+            repr.encode(&mut [0u8; 15]),
             Err(Error::NoSpace {
                 what: Structure::Icmpv4Header,
                 needed: 16,

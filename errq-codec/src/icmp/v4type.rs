@@ -6,7 +6,7 @@ use core::fmt;
 ///
 /// An open newtype: every byte value is representable; the associated constants name every
 /// IANA-registered type. [`Icmpv4Type::name`] gives the name as a network engineer reads it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[doc(alias = "icmp_type")]
 pub struct Icmpv4Type(pub u8);
 

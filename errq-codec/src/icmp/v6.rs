@@ -319,7 +319,7 @@ impl<'a> Icmpv6Repr<'a> {
         }
     }
 
-    /// The number of bytes the emitters write.
+    /// The number of bytes the encoders write.
     #[must_use]
     pub fn buffer_len(&self) -> usize {
         HEADER_LEN.saturating_add(self.data.len())
@@ -330,7 +330,7 @@ impl<'a> Icmpv6Repr<'a> {
     ///
     /// # Errors
     /// [`Error::NoSpace`] (`Icmpv6Header`) if `out` is too short.
-    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+    pub fn encode(&self, out: &mut [u8]) -> Result<usize, Error> {
         let len = self.buffer_len();
         let available = out.len();
         let dest = out.get_mut(..len).ok_or(Error::NoSpace {
@@ -355,13 +355,13 @@ impl<'a> Icmpv6Repr<'a> {
     ///
     /// # Errors
     /// [`Error::NoSpace`] (`Icmpv6Header`) if `out` is too short.
-    pub fn emit_with_checksum(
+    pub fn encode_with_checksum(
         &self,
         src: Ipv6Addr,
         dst: Ipv6Addr,
         out: &mut [u8],
     ) -> Result<usize, Error> {
-        let len = self.emit(out)?;
+        let len = self.encode(out)?;
         let written = out.get_mut(..len).unwrap_or(&mut []);
         let checksum = Icmpv6Packet::new(written)?.compute_checksum(src, dst);
         if let Some(field) = written.get_mut(2..4) {
@@ -386,7 +386,7 @@ mod tests {
             data: &[0x60, 0, 0, 0],
         };
         let mut out = [0u8; 12];
-        assert_eq!(repr.emit_with_checksum(src, dst, &mut out), Ok(12));
+        assert_eq!(repr.encode_with_checksum(src, dst, &mut out), Ok(12));
         let p = Icmpv6Packet::new(&out).unwrap();
         assert_eq!(p.mtu(), Some(1280));
         assert_eq!(p.rest_of_header(), [0, 0, 5, 0]);

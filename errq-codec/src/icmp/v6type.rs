@@ -6,7 +6,7 @@ use core::fmt;
 ///
 /// An open newtype: every byte value is representable; the associated constants name every
 /// IANA-registered type. Types 0 to 127 are error messages, 128 to 255 informational ones.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[doc(alias = "icmp6_type")]
 pub struct Icmpv6Type(pub u8);
 

@@ -397,7 +397,7 @@ impl UdpRepr {
     ///
     /// # Errors
     /// [`Error::NoSpace`] if `out` is shorter than 8 bytes.
-    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+    pub fn encode(&self, out: &mut [u8]) -> Result<usize, Error> {
         let available = out.len();
         let dest = out.get_mut(..8).ok_or(Error::NoSpace {
             what: Structure::UdpHeader,

@@ -296,7 +296,7 @@ impl<'a> Ipv4Repr<'a> {
         }
     }
 
-    /// The header length this repr emits.
+    /// The header length this repr encodes.
     #[must_use]
     pub fn header_len(&self) -> usize {
         MIN_LEN.saturating_add(self.options.len())
@@ -307,7 +307,7 @@ impl<'a> Ipv4Repr<'a> {
     /// # Errors
     /// [`Error::NoSpace`] if `out` is shorter than the header; [`Error::Malformed`]
     /// (`Ipv4Options`) if the options are not a multiple of 4 bytes or longer than 40.
-    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+    pub fn encode(&self, out: &mut [u8]) -> Result<usize, Error> {
         let len = self.header_len();
         if self.options.len() % 4 != 0 {
             return Err(Error::malformed(
@@ -456,16 +456,16 @@ mod tests {
     }
 
     #[test]
-    fn emit_round_trip() {
+    fn encode_round_trip() {
         let h = Ipv4Header::new(&QUOTE).unwrap();
         let repr = Ipv4Repr::parse(&h);
         let mut out = [0u8; 20];
-        assert_eq!(repr.emit(&mut out), Ok(20));
+        assert_eq!(repr.encode(&mut out), Ok(20));
         let h2 = Ipv4Header::new(&out).unwrap();
         assert!(h2.checksum_valid());
         assert_eq!(Ipv4Repr::parse(&h2), repr);
         assert_eq!(
-            repr.emit(&mut [0u8; 19]),
+            repr.encode(&mut [0u8; 19]),
             Err(Error::NoSpace {
                 what: Structure::Ipv4Header,
                 needed: 20,

@@ -335,7 +335,7 @@ impl Ipv6Repr {
     ///
     /// # Errors
     /// [`Error::NoSpace`] if `out` is shorter than 40 bytes.
-    pub fn emit(&self, out: &mut [u8]) -> Result<usize, Error> {
+    pub fn encode(&self, out: &mut [u8]) -> Result<usize, Error> {
         let available = out.len();
         let dest = out.get_mut(..LEN).ok_or(Error::NoSpace {
             what: Structure::Ipv6Header,
@@ -372,7 +372,7 @@ mod tests {
             dst: "2001:db8::2".parse().unwrap(),
         };
         let mut v = std::vec![0u8; 40];
-        repr.emit(&mut v).unwrap();
+        repr.encode(&mut v).unwrap();
         v.extend_from_slice(ext);
         v.extend_from_slice(transport);
         v
