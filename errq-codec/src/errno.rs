@@ -119,7 +119,7 @@ impl Errno {
     #[must_use]
     pub const fn name(self) -> Option<&'static str> {
         match self.code() {
-            Some(code) => Some(code.row().name),
+            Some(code) => Some(code.name()),
             None => None,
         }
     }
@@ -131,7 +131,7 @@ impl Errno {
     #[must_use]
     pub const fn description(self) -> Option<&'static str> {
         match self.code() {
-            Some(code) => Some(code.row().description),
+            Some(code) => Some(code.description()),
             None => None,
         }
     }
@@ -165,10 +165,16 @@ impl Errno {
         Self::from_name(name, self.numbering).is_some_and(|e| e.raw == self.raw)
     }
 
-    /// Whether this is `code` in its own numbering: a table lookup, no string compare (for
-    /// the decoders' hot paths).
+    /// Whether this is `code` in its own numbering: a table lookup, no string compare.
+    ///
+    /// ```
+    /// use errq_codec::errno::{Code, Errno, ErrnoNumbering};
+    /// assert!(Errno::new(61, ErrnoNumbering::Alpha).is_code(Code::ECONNREFUSED));
+    /// assert!(!Errno::new(61, ErrnoNumbering::Generic).is_code(Code::ECONNREFUSED));
+    /// ```
     #[inline]
-    pub(crate) const fn is_code(self, code: Code) -> bool {
+    #[must_use]
+    pub const fn is_code(self, code: Code) -> bool {
         match code.raw(self.numbering) {
             Some(raw) => raw == self.raw,
             None => false,
@@ -181,12 +187,14 @@ impl Errno {
         self.raw == 0
     }
 
-    /// The table entry for this number, if any.
-    const fn code(self) -> Option<Code> {
+    /// The typed code of this number in its numbering: `None` for 0 and unknown numbers.
+    /// Where two names share a number, the primary one (as [`Errno::name`]).
+    #[must_use]
+    pub const fn code(self) -> Option<Code> {
         if self.raw == 0 {
             return None;
         }
-        let mut rest: &[Code] = &Code::ALL;
+        let mut rest: &[Code] = Code::ALL;
         while let [first, tail @ ..] = rest {
             if let Some(raw) = first.raw(self.numbering) {
                 if raw == self.raw {
@@ -210,6 +218,54 @@ impl fmt::Display for Errno {
     }
 }
 
+/// Generates [`Code`] (one variant per name, documented with its `strerror` text),
+/// [`Code::ALL`] and the table behind [`Code::name`], [`Code::description`] and
+/// [`Code::raw`], from one line per name: each name, text and number is written once.
+macro_rules! errno_table {
+    ($( $name:ident, $description:literal, [$($number:literal),*]; )*) => {
+        /// Every errno name the kernel defines a number for, in any numbering: the typed code
+        /// to match on. [`Errno::code`] gives it for a raw number in its numbering.
+        ///
+        /// ```
+        /// use errq_codec::errno::{Code, Errno, ErrnoNumbering};
+        ///
+        /// let e = Errno::new(146, ErrnoNumbering::Mips);
+        /// assert_eq!(e.code(), Some(Code::ECONNREFUSED));
+        /// assert_eq!(Code::ECONNREFUSED.raw(ErrnoNumbering::Generic), Some(111));
+        /// assert_eq!(Code::ECONNREFUSED.description(), "Connection refused");
+        /// match e.code() {
+        ///     Some(Code::ECONNREFUSED | Code::EHOSTUNREACH) => {} // the peer is gone
+        ///     _ => unreachable!(),
+        /// }
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        // The variants are the kernel's own all-caps names on purpose: they read like the
+        // headers they were transcribed from, and like the C code users know.
+        #[allow(clippy::upper_case_acronyms)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( #[doc = $description] $name, )*
+        }
+
+        impl Code {
+            /// Every code, in table order.
+            pub const ALL: &'static [Code] = &[ $( Code::$name, )* ];
+
+            /// The table row: name, text, and the number in each numbering (0 = none).
+            #[inline]
+            const fn row(self) -> Row {
+                match self {
+                    $( Self::$name => Row {
+                        name: stringify!($name),
+                        description: $description,
+                        numbers: [$($number),*],
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
 /// One line of the table: name, description, and the number in each numbering (0 = none).
 struct Row {
     name: &'static str,
@@ -218,309 +274,24 @@ struct Row {
     numbers: [u32; 5],
 }
 
-/// Shorthand for a [`Row`], to keep the table one line per name.
-const fn r(name: &'static str, description: &'static str, numbers: [u32; 5]) -> Row {
-    Row {
-        name,
-        description,
-        numbers,
-    }
-}
-
-/// Every name the kernel defines a number for, in any numbering.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-// The variants are the kernel's own all-caps names on purpose: the table below then reads like
-// the headers it was transcribed from.
-#[allow(clippy::upper_case_acronyms)]
-pub(crate) enum Code {
-    EPERM,
-    ENOENT,
-    ESRCH,
-    EINTR,
-    EIO,
-    ENXIO,
-    E2BIG,
-    ENOEXEC,
-    EBADF,
-    ECHILD,
-    EAGAIN,
-    ENOMEM,
-    EACCES,
-    EFAULT,
-    ENOTBLK,
-    EBUSY,
-    EEXIST,
-    EXDEV,
-    ENODEV,
-    ENOTDIR,
-    EISDIR,
-    EINVAL,
-    ENFILE,
-    EMFILE,
-    ENOTTY,
-    ETXTBSY,
-    EFBIG,
-    ENOSPC,
-    ESPIPE,
-    EROFS,
-    EMLINK,
-    EPIPE,
-    EDOM,
-    ERANGE,
-    EDEADLK,
-    ENAMETOOLONG,
-    ENOLCK,
-    ENOSYS,
-    ENOTEMPTY,
-    ELOOP,
-    ENOMSG,
-    EIDRM,
-    ECHRNG,
-    EL2NSYNC,
-    EL3HLT,
-    EL3RST,
-    ELNRNG,
-    EUNATCH,
-    ENOCSI,
-    EL2HLT,
-    EBADE,
-    EBADR,
-    EXFULL,
-    ENOANO,
-    EBADRQC,
-    EBADSLT,
-    EDEADLOCK,
-    EBFONT,
-    ENOSTR,
-    ENODATA,
-    ETIME,
-    ENOSR,
-    ENONET,
-    ENOPKG,
-    EREMOTE,
-    ENOLINK,
-    EADV,
-    ESRMNT,
-    ECOMM,
-    EPROTO,
-    EMULTIHOP,
-    EDOTDOT,
-    EBADMSG,
-    EOVERFLOW,
-    ENOTUNIQ,
-    EBADFD,
-    EREMCHG,
-    ELIBACC,
-    ELIBBAD,
-    ELIBSCN,
-    ELIBMAX,
-    ELIBEXEC,
-    EILSEQ,
-    ERESTART,
-    ESTRPIPE,
-    EUSERS,
-    ENOTSOCK,
-    EDESTADDRREQ,
-    EMSGSIZE,
-    EPROTOTYPE,
-    ENOPROTOOPT,
-    EPROTONOSUPPORT,
-    ESOCKTNOSUPPORT,
-    EOPNOTSUPP,
-    EPFNOSUPPORT,
-    EAFNOSUPPORT,
-    EADDRINUSE,
-    EADDRNOTAVAIL,
-    ENETDOWN,
-    ENETUNREACH,
-    ENETRESET,
-    ECONNABORTED,
-    ECONNRESET,
-    ENOBUFS,
-    EISCONN,
-    ENOTCONN,
-    ESHUTDOWN,
-    ETOOMANYREFS,
-    ETIMEDOUT,
-    ECONNREFUSED,
-    EHOSTDOWN,
-    EHOSTUNREACH,
-    EALREADY,
-    EINPROGRESS,
-    ESTALE,
-    EUCLEAN,
-    ENOTNAM,
-    ENAVAIL,
-    EISNAM,
-    EREMOTEIO,
-    EDQUOT,
-    ENOMEDIUM,
-    EMEDIUMTYPE,
-    ECANCELED,
-    ENOKEY,
-    EKEYEXPIRED,
-    EKEYREVOKED,
-    EKEYREJECTED,
-    EOWNERDEAD,
-    ENOTRECOVERABLE,
-    ERFKILL,
-    EHWPOISON,
-    EINIT,
-    EREMDEV,
-    EPROCLIM,
-    ERREMOTE,
-    ENOSYM,
-    EREMOTERELEASE,
-    ENOTSUP,
-}
-
 impl Code {
-    /// Every code, in table order.
-    const ALL: [Self; 139] = [
-        Code::EPERM,
-        Code::ENOENT,
-        Code::ESRCH,
-        Code::EINTR,
-        Code::EIO,
-        Code::ENXIO,
-        Code::E2BIG,
-        Code::ENOEXEC,
-        Code::EBADF,
-        Code::ECHILD,
-        Code::EAGAIN,
-        Code::ENOMEM,
-        Code::EACCES,
-        Code::EFAULT,
-        Code::ENOTBLK,
-        Code::EBUSY,
-        Code::EEXIST,
-        Code::EXDEV,
-        Code::ENODEV,
-        Code::ENOTDIR,
-        Code::EISDIR,
-        Code::EINVAL,
-        Code::ENFILE,
-        Code::EMFILE,
-        Code::ENOTTY,
-        Code::ETXTBSY,
-        Code::EFBIG,
-        Code::ENOSPC,
-        Code::ESPIPE,
-        Code::EROFS,
-        Code::EMLINK,
-        Code::EPIPE,
-        Code::EDOM,
-        Code::ERANGE,
-        Code::EDEADLK,
-        Code::ENAMETOOLONG,
-        Code::ENOLCK,
-        Code::ENOSYS,
-        Code::ENOTEMPTY,
-        Code::ELOOP,
-        Code::ENOMSG,
-        Code::EIDRM,
-        Code::ECHRNG,
-        Code::EL2NSYNC,
-        Code::EL3HLT,
-        Code::EL3RST,
-        Code::ELNRNG,
-        Code::EUNATCH,
-        Code::ENOCSI,
-        Code::EL2HLT,
-        Code::EBADE,
-        Code::EBADR,
-        Code::EXFULL,
-        Code::ENOANO,
-        Code::EBADRQC,
-        Code::EBADSLT,
-        Code::EDEADLOCK,
-        Code::EBFONT,
-        Code::ENOSTR,
-        Code::ENODATA,
-        Code::ETIME,
-        Code::ENOSR,
-        Code::ENONET,
-        Code::ENOPKG,
-        Code::EREMOTE,
-        Code::ENOLINK,
-        Code::EADV,
-        Code::ESRMNT,
-        Code::ECOMM,
-        Code::EPROTO,
-        Code::EMULTIHOP,
-        Code::EDOTDOT,
-        Code::EBADMSG,
-        Code::EOVERFLOW,
-        Code::ENOTUNIQ,
-        Code::EBADFD,
-        Code::EREMCHG,
-        Code::ELIBACC,
-        Code::ELIBBAD,
-        Code::ELIBSCN,
-        Code::ELIBMAX,
-        Code::ELIBEXEC,
-        Code::EILSEQ,
-        Code::ERESTART,
-        Code::ESTRPIPE,
-        Code::EUSERS,
-        Code::ENOTSOCK,
-        Code::EDESTADDRREQ,
-        Code::EMSGSIZE,
-        Code::EPROTOTYPE,
-        Code::ENOPROTOOPT,
-        Code::EPROTONOSUPPORT,
-        Code::ESOCKTNOSUPPORT,
-        Code::EOPNOTSUPP,
-        Code::EPFNOSUPPORT,
-        Code::EAFNOSUPPORT,
-        Code::EADDRINUSE,
-        Code::EADDRNOTAVAIL,
-        Code::ENETDOWN,
-        Code::ENETUNREACH,
-        Code::ENETRESET,
-        Code::ECONNABORTED,
-        Code::ECONNRESET,
-        Code::ENOBUFS,
-        Code::EISCONN,
-        Code::ENOTCONN,
-        Code::ESHUTDOWN,
-        Code::ETOOMANYREFS,
-        Code::ETIMEDOUT,
-        Code::ECONNREFUSED,
-        Code::EHOSTDOWN,
-        Code::EHOSTUNREACH,
-        Code::EALREADY,
-        Code::EINPROGRESS,
-        Code::ESTALE,
-        Code::EUCLEAN,
-        Code::ENOTNAM,
-        Code::ENAVAIL,
-        Code::EISNAM,
-        Code::EREMOTEIO,
-        Code::EDQUOT,
-        Code::ENOMEDIUM,
-        Code::EMEDIUMTYPE,
-        Code::ECANCELED,
-        Code::ENOKEY,
-        Code::EKEYEXPIRED,
-        Code::EKEYREVOKED,
-        Code::EKEYREJECTED,
-        Code::EOWNERDEAD,
-        Code::ENOTRECOVERABLE,
-        Code::ERFKILL,
-        Code::EHWPOISON,
-        Code::EINIT,
-        Code::EREMDEV,
-        Code::EPROCLIM,
-        Code::ERREMOTE,
-        Code::ENOSYM,
-        Code::EREMOTERELEASE,
-        Code::ENOTSUP,
-    ];
+    /// The kernel's name: `"ECONNREFUSED"`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        self.row().name
+    }
 
-    /// The number of this code in `numbering`, if that numbering has it.
+    /// The glibc `strerror` text (for architecture-only names glibc does not describe, the
+    /// kernel header's comment).
+    #[must_use]
+    pub const fn description(self) -> &'static str {
+        self.row().description
+    }
+
+    /// The number of this code in `numbering`, or `None` if that numbering lacks the name.
     #[inline]
-    const fn raw(self, numbering: ErrnoNumbering) -> Option<u32> {
+    #[must_use]
+    pub const fn raw(self, numbering: ErrnoNumbering) -> Option<u32> {
         let [generic, mips, alpha, sparc, parisc] = self.row().numbers;
         let raw = match numbering {
             ErrnoNumbering::Generic => generic,
@@ -536,154 +307,166 @@ impl Code {
         }
     }
 
-    /// The table. Numbers transcribed from Linux's `asm-generic/errno-base.h`, `errno.h` and
-    /// `arch/{mips,alpha,sparc,parisc}/include/uapi/asm/errno.h`; texts from glibc `strerror`.
-    /// Columns: generic, MIPS, Alpha, SPARC, PA-RISC; 0 where the numbering lacks the name.
-    #[rustfmt::skip]
-    #[inline]
-    const fn row(self) -> Row {
-        match self {
-            Self::EPERM => r("EPERM", "Operation not permitted", [1, 1, 1, 1, 1]),
-            Self::ENOENT => r("ENOENT", "No such file or directory", [2, 2, 2, 2, 2]),
-            Self::ESRCH => r("ESRCH", "No such process", [3, 3, 3, 3, 3]),
-            Self::EINTR => r("EINTR", "Interrupted system call", [4, 4, 4, 4, 4]),
-            Self::EIO => r("EIO", "Input/output error", [5, 5, 5, 5, 5]),
-            Self::ENXIO => r("ENXIO", "No such device or address", [6, 6, 6, 6, 6]),
-            Self::E2BIG => r("E2BIG", "Argument list too long", [7, 7, 7, 7, 7]),
-            Self::ENOEXEC => r("ENOEXEC", "Exec format error", [8, 8, 8, 8, 8]),
-            Self::EBADF => r("EBADF", "Bad file descriptor", [9, 9, 9, 9, 9]),
-            Self::ECHILD => r("ECHILD", "No child processes", [10, 10, 10, 10, 10]),
-            Self::EAGAIN => r("EAGAIN", "Resource temporarily unavailable", [11, 11, 35, 11, 11]),
-            Self::ENOMEM => r("ENOMEM", "Cannot allocate memory", [12, 12, 12, 12, 12]),
-            Self::EACCES => r("EACCES", "Permission denied", [13, 13, 13, 13, 13]),
-            Self::EFAULT => r("EFAULT", "Bad address", [14, 14, 14, 14, 14]),
-            Self::ENOTBLK => r("ENOTBLK", "Block device required", [15, 15, 15, 15, 15]),
-            Self::EBUSY => r("EBUSY", "Device or resource busy", [16, 16, 16, 16, 16]),
-            Self::EEXIST => r("EEXIST", "File exists", [17, 17, 17, 17, 17]),
-            Self::EXDEV => r("EXDEV", "Invalid cross-device link", [18, 18, 18, 18, 18]),
-            Self::ENODEV => r("ENODEV", "No such device", [19, 19, 19, 19, 19]),
-            Self::ENOTDIR => r("ENOTDIR", "Not a directory", [20, 20, 20, 20, 20]),
-            Self::EISDIR => r("EISDIR", "Is a directory", [21, 21, 21, 21, 21]),
-            Self::EINVAL => r("EINVAL", "Invalid argument", [22, 22, 22, 22, 22]),
-            Self::ENFILE => r("ENFILE", "Too many open files in system", [23, 23, 23, 23, 23]),
-            Self::EMFILE => r("EMFILE", "Too many open files", [24, 24, 24, 24, 24]),
-            Self::ENOTTY => r("ENOTTY", "Inappropriate ioctl for device", [25, 25, 25, 25, 25]),
-            Self::ETXTBSY => r("ETXTBSY", "Text file busy", [26, 26, 26, 26, 26]),
-            Self::EFBIG => r("EFBIG", "File too large", [27, 27, 27, 27, 27]),
-            Self::ENOSPC => r("ENOSPC", "No space left on device", [28, 28, 28, 28, 28]),
-            Self::ESPIPE => r("ESPIPE", "Illegal seek", [29, 29, 29, 29, 29]),
-            Self::EROFS => r("EROFS", "Read-only file system", [30, 30, 30, 30, 30]),
-            Self::EMLINK => r("EMLINK", "Too many links", [31, 31, 31, 31, 31]),
-            Self::EPIPE => r("EPIPE", "Broken pipe", [32, 32, 32, 32, 32]),
-            Self::EDOM => r("EDOM", "Numerical argument out of domain", [33, 33, 33, 33, 33]),
-            Self::ERANGE => r("ERANGE", "Numerical result out of range", [34, 34, 34, 34, 34]),
-            Self::EDEADLK => r("EDEADLK", "Resource deadlock avoided", [35, 45, 11, 78, 45]),
-            Self::ENAMETOOLONG => r("ENAMETOOLONG", "File name too long", [36, 78, 63, 63, 248]),
-            Self::ENOLCK => r("ENOLCK", "No locks available", [37, 46, 77, 79, 46]),
-            Self::ENOSYS => r("ENOSYS", "Function not implemented", [38, 89, 78, 90, 251]),
-            Self::ENOTEMPTY => r("ENOTEMPTY", "Directory not empty", [39, 93, 66, 66, 247]),
-            Self::ELOOP => r("ELOOP", "Too many levels of symbolic links", [40, 90, 62, 62, 249]),
-            Self::ENOMSG => r("ENOMSG", "No message of desired type", [42, 35, 80, 75, 35]),
-            Self::EIDRM => r("EIDRM", "Identifier removed", [43, 36, 81, 77, 36]),
-            Self::ECHRNG => r("ECHRNG", "Channel number out of range", [44, 37, 88, 94, 37]),
-            Self::EL2NSYNC => r("EL2NSYNC", "Level 2 not synchronized", [45, 38, 89, 95, 38]),
-            Self::EL3HLT => r("EL3HLT", "Level 3 halted", [46, 39, 90, 96, 39]),
-            Self::EL3RST => r("EL3RST", "Level 3 reset", [47, 40, 91, 97, 40]),
-            Self::ELNRNG => r("ELNRNG", "Link number out of range", [48, 41, 93, 98, 41]),
-            Self::EUNATCH => r("EUNATCH", "Protocol driver not attached", [49, 42, 94, 99, 42]),
-            Self::ENOCSI => r("ENOCSI", "No CSI structure available", [50, 43, 95, 100, 43]),
-            Self::EL2HLT => r("EL2HLT", "Level 2 halted", [51, 44, 96, 101, 44]),
-            Self::EBADE => r("EBADE", "Invalid exchange", [52, 50, 97, 102, 160]),
-            Self::EBADR => r("EBADR", "Invalid request descriptor", [53, 51, 98, 103, 161]),
-            Self::EXFULL => r("EXFULL", "Exchange full", [54, 52, 99, 104, 162]),
-            Self::ENOANO => r("ENOANO", "No anode", [55, 53, 100, 105, 163]),
-            Self::EBADRQC => r("EBADRQC", "Invalid request code", [56, 54, 101, 106, 164]),
-            Self::EBADSLT => r("EBADSLT", "Invalid slot", [57, 55, 102, 107, 165]),
-            Self::EDEADLOCK => r("EDEADLOCK", "File locking deadlock error", [0, 56, 0, 108, 0]),
-            Self::EBFONT => r("EBFONT", "Bad font file format", [59, 59, 104, 109, 166]),
-            Self::ENOSTR => r("ENOSTR", "Device not a stream", [60, 60, 87, 72, 54]),
-            Self::ENODATA => r("ENODATA", "No data available", [61, 61, 86, 111, 51]),
-            Self::ETIME => r("ETIME", "Timer expired", [62, 62, 83, 73, 52]),
-            Self::ENOSR => r("ENOSR", "Out of streams resources", [63, 63, 82, 74, 53]),
-            Self::ENONET => r("ENONET", "Machine is not on the network", [64, 64, 105, 80, 50]),
-            Self::ENOPKG => r("ENOPKG", "Package not installed", [65, 65, 92, 113, 55]),
-            Self::EREMOTE => r("EREMOTE", "Object is remote", [66, 66, 71, 71, 71]),
-            Self::ENOLINK => r("ENOLINK", "Link has been severed", [67, 67, 106, 82, 57]),
-            Self::EADV => r("EADV", "Advertise error", [68, 68, 107, 83, 58]),
-            Self::ESRMNT => r("ESRMNT", "Srmount error", [69, 69, 108, 84, 59]),
-            Self::ECOMM => r("ECOMM", "Communication error on send", [70, 70, 109, 85, 60]),
-            Self::EPROTO => r("EPROTO", "Protocol error", [71, 71, 85, 86, 61]),
-            Self::EMULTIHOP => r("EMULTIHOP", "Multihop attempted", [72, 74, 110, 87, 64]),
-            Self::EDOTDOT => r("EDOTDOT", "RFS specific error", [73, 73, 111, 88, 66]),
-            Self::EBADMSG => r("EBADMSG", "Bad message", [74, 77, 84, 76, 67]),
-            Self::EOVERFLOW => r("EOVERFLOW", "Value too large for defined data type", [75, 79, 112, 92, 72]),
-            Self::ENOTUNIQ => r("ENOTUNIQ", "Name not unique on network", [76, 80, 113, 115, 167]),
-            Self::EBADFD => r("EBADFD", "File descriptor in bad state", [77, 81, 114, 93, 168]),
-            Self::EREMCHG => r("EREMCHG", "Remote address changed", [78, 82, 115, 89, 169]),
-            Self::ELIBACC => r("ELIBACC", "Can not access a needed shared library", [79, 83, 122, 114, 170]),
-            Self::ELIBBAD => r("ELIBBAD", "Accessing a corrupted shared library", [80, 84, 123, 112, 171]),
-            Self::ELIBSCN => r("ELIBSCN", ".lib section in a.out corrupted", [81, 85, 124, 124, 172]),
-            Self::ELIBMAX => r("ELIBMAX", "Attempting to link in too many shared libraries", [82, 86, 125, 123, 173]),
-            Self::ELIBEXEC => r("ELIBEXEC", "Cannot exec a shared library directly", [83, 87, 126, 110, 174]),
-            Self::EILSEQ => r("EILSEQ", "Invalid or incomplete multibyte or wide character", [84, 88, 116, 122, 47]),
-            Self::ERESTART => r("ERESTART", "Interrupted system call should be restarted", [85, 91, 127, 116, 175]),
-            Self::ESTRPIPE => r("ESTRPIPE", "Streams pipe error", [86, 92, 128, 91, 176]),
-            Self::EUSERS => r("EUSERS", "Too many users", [87, 94, 68, 68, 68]),
-            Self::ENOTSOCK => r("ENOTSOCK", "Socket operation on non-socket", [88, 95, 38, 38, 216]),
-            Self::EDESTADDRREQ => r("EDESTADDRREQ", "Destination address required", [89, 96, 39, 39, 217]),
-            Self::EMSGSIZE => r("EMSGSIZE", "Message too long", [90, 97, 40, 40, 218]),
-            Self::EPROTOTYPE => r("EPROTOTYPE", "Protocol wrong type for socket", [91, 98, 41, 41, 219]),
-            Self::ENOPROTOOPT => r("ENOPROTOOPT", "Protocol not available", [92, 99, 42, 42, 220]),
-            Self::EPROTONOSUPPORT => r("EPROTONOSUPPORT", "Protocol not supported", [93, 120, 43, 43, 221]),
-            Self::ESOCKTNOSUPPORT => r("ESOCKTNOSUPPORT", "Socket type not supported", [94, 121, 44, 44, 222]),
-            Self::EOPNOTSUPP => r("EOPNOTSUPP", "Operation not supported", [95, 122, 45, 45, 223]),
-            Self::EPFNOSUPPORT => r("EPFNOSUPPORT", "Protocol family not supported", [96, 123, 46, 46, 224]),
-            Self::EAFNOSUPPORT => r("EAFNOSUPPORT", "Address family not supported by protocol", [97, 124, 47, 47, 225]),
-            Self::EADDRINUSE => r("EADDRINUSE", "Address already in use", [98, 125, 48, 48, 226]),
-            Self::EADDRNOTAVAIL => r("EADDRNOTAVAIL", "Cannot assign requested address", [99, 126, 49, 49, 227]),
-            Self::ENETDOWN => r("ENETDOWN", "Network is down", [100, 127, 50, 50, 228]),
-            Self::ENETUNREACH => r("ENETUNREACH", "Network is unreachable", [101, 128, 51, 51, 229]),
-            Self::ENETRESET => r("ENETRESET", "Network dropped connection on reset", [102, 129, 52, 52, 230]),
-            Self::ECONNABORTED => r("ECONNABORTED", "Software caused connection abort", [103, 130, 53, 53, 231]),
-            Self::ECONNRESET => r("ECONNRESET", "Connection reset by peer", [104, 131, 54, 54, 232]),
-            Self::ENOBUFS => r("ENOBUFS", "No buffer space available", [105, 132, 55, 55, 233]),
-            Self::EISCONN => r("EISCONN", "Transport endpoint is already connected", [106, 133, 56, 56, 234]),
-            Self::ENOTCONN => r("ENOTCONN", "Transport endpoint is not connected", [107, 134, 57, 57, 235]),
-            Self::ESHUTDOWN => r("ESHUTDOWN", "Cannot send after transport endpoint shutdown", [108, 143, 58, 58, 236]),
-            Self::ETOOMANYREFS => r("ETOOMANYREFS", "Too many references: cannot splice", [109, 144, 59, 59, 237]),
-            Self::ETIMEDOUT => r("ETIMEDOUT", "Connection timed out", [110, 145, 60, 60, 238]),
-            Self::ECONNREFUSED => r("ECONNREFUSED", "Connection refused", [111, 146, 61, 61, 239]),
-            Self::EHOSTDOWN => r("EHOSTDOWN", "Host is down", [112, 147, 64, 64, 241]),
-            Self::EHOSTUNREACH => r("EHOSTUNREACH", "No route to host", [113, 148, 65, 65, 242]),
-            Self::EALREADY => r("EALREADY", "Operation already in progress", [114, 149, 37, 37, 244]),
-            Self::EINPROGRESS => r("EINPROGRESS", "Operation now in progress", [115, 150, 36, 36, 245]),
-            Self::ESTALE => r("ESTALE", "Stale file handle", [116, 151, 70, 70, 70]),
-            Self::EUCLEAN => r("EUCLEAN", "Structure needs cleaning", [117, 135, 117, 117, 177]),
-            Self::ENOTNAM => r("ENOTNAM", "Not a XENIX named type file", [118, 137, 118, 118, 178]),
-            Self::ENAVAIL => r("ENAVAIL", "No XENIX semaphores available", [119, 138, 119, 119, 179]),
-            Self::EISNAM => r("EISNAM", "Is a named type file", [120, 139, 120, 120, 180]),
-            Self::EREMOTEIO => r("EREMOTEIO", "Remote I/O error", [121, 140, 121, 121, 181]),
-            Self::EDQUOT => r("EDQUOT", "Disk quota exceeded", [122, 1133, 69, 69, 69]),
-            Self::ENOMEDIUM => r("ENOMEDIUM", "No medium found", [123, 159, 129, 125, 182]),
-            Self::EMEDIUMTYPE => r("EMEDIUMTYPE", "Wrong medium type", [124, 160, 130, 126, 183]),
-            Self::ECANCELED => r("ECANCELED", "Operation canceled", [125, 158, 131, 127, 253]),
-            Self::ENOKEY => r("ENOKEY", "Required key not available", [126, 161, 132, 128, 184]),
-            Self::EKEYEXPIRED => r("EKEYEXPIRED", "Key has expired", [127, 162, 133, 129, 185]),
-            Self::EKEYREVOKED => r("EKEYREVOKED", "Key has been revoked", [128, 163, 134, 130, 186]),
-            Self::EKEYREJECTED => r("EKEYREJECTED", "Key was rejected by service", [129, 164, 135, 131, 187]),
-            Self::EOWNERDEAD => r("EOWNERDEAD", "Owner died", [130, 165, 136, 132, 254]),
-            Self::ENOTRECOVERABLE => r("ENOTRECOVERABLE", "State not recoverable", [131, 166, 137, 133, 255]),
-            Self::ERFKILL => r("ERFKILL", "Operation not possible due to RF-kill", [132, 167, 138, 134, 256]),
-            Self::EHWPOISON => r("EHWPOISON", "Memory page has hardware error", [133, 168, 139, 135, 257]),
-            Self::EINIT => r("EINIT", "Reserved (MIPS)", [0, 141, 0, 0, 0]),
-            Self::EREMDEV => r("EREMDEV", "Error 142 (MIPS)", [0, 142, 0, 0, 0]),
-            Self::EPROCLIM => r("EPROCLIM", "Too many processes", [0, 0, 0, 67, 0]),
-            Self::ERREMOTE => r("ERREMOTE", "Too many levels of remote in path", [0, 0, 0, 81, 0]),
-            Self::ENOSYM => r("ENOSYM", "Symbol does not exist in executable", [0, 0, 0, 0, 215]),
-            Self::EREMOTERELEASE => r("EREMOTERELEASE", "Remote peer released connection", [0, 0, 0, 0, 240]),
-            Self::ENOTSUP => r("ENOTSUP", "Not supported", [0, 0, 0, 0, 252]),
+    /// This code as an [`Errno`] of `numbering`, if that numbering has it.
+    #[must_use]
+    pub const fn errno(self, numbering: ErrnoNumbering) -> Option<Errno> {
+        match self.raw(numbering) {
+            Some(raw) => Some(Errno::new(raw, numbering)),
+            None => None,
         }
     }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+// The table. Numbers transcribed from Linux's `asm-generic/errno-base.h`, `errno.h` and
+// `arch/{mips,alpha,sparc,parisc}/include/uapi/asm/errno.h`; texts from glibc `strerror`.
+// Columns: generic, MIPS, Alpha, SPARC, PA-RISC; 0 where the numbering lacks the name.
+#[rustfmt::skip]
+errno_table! {
+    EPERM, "Operation not permitted", [1, 1, 1, 1, 1];
+    ENOENT, "No such file or directory", [2, 2, 2, 2, 2];
+    ESRCH, "No such process", [3, 3, 3, 3, 3];
+    EINTR, "Interrupted system call", [4, 4, 4, 4, 4];
+    EIO, "Input/output error", [5, 5, 5, 5, 5];
+    ENXIO, "No such device or address", [6, 6, 6, 6, 6];
+    E2BIG, "Argument list too long", [7, 7, 7, 7, 7];
+    ENOEXEC, "Exec format error", [8, 8, 8, 8, 8];
+    EBADF, "Bad file descriptor", [9, 9, 9, 9, 9];
+    ECHILD, "No child processes", [10, 10, 10, 10, 10];
+    EAGAIN, "Resource temporarily unavailable", [11, 11, 35, 11, 11];
+    ENOMEM, "Cannot allocate memory", [12, 12, 12, 12, 12];
+    EACCES, "Permission denied", [13, 13, 13, 13, 13];
+    EFAULT, "Bad address", [14, 14, 14, 14, 14];
+    ENOTBLK, "Block device required", [15, 15, 15, 15, 15];
+    EBUSY, "Device or resource busy", [16, 16, 16, 16, 16];
+    EEXIST, "File exists", [17, 17, 17, 17, 17];
+    EXDEV, "Invalid cross-device link", [18, 18, 18, 18, 18];
+    ENODEV, "No such device", [19, 19, 19, 19, 19];
+    ENOTDIR, "Not a directory", [20, 20, 20, 20, 20];
+    EISDIR, "Is a directory", [21, 21, 21, 21, 21];
+    EINVAL, "Invalid argument", [22, 22, 22, 22, 22];
+    ENFILE, "Too many open files in system", [23, 23, 23, 23, 23];
+    EMFILE, "Too many open files", [24, 24, 24, 24, 24];
+    ENOTTY, "Inappropriate ioctl for device", [25, 25, 25, 25, 25];
+    ETXTBSY, "Text file busy", [26, 26, 26, 26, 26];
+    EFBIG, "File too large", [27, 27, 27, 27, 27];
+    ENOSPC, "No space left on device", [28, 28, 28, 28, 28];
+    ESPIPE, "Illegal seek", [29, 29, 29, 29, 29];
+    EROFS, "Read-only file system", [30, 30, 30, 30, 30];
+    EMLINK, "Too many links", [31, 31, 31, 31, 31];
+    EPIPE, "Broken pipe", [32, 32, 32, 32, 32];
+    EDOM, "Numerical argument out of domain", [33, 33, 33, 33, 33];
+    ERANGE, "Numerical result out of range", [34, 34, 34, 34, 34];
+    EDEADLK, "Resource deadlock avoided", [35, 45, 11, 78, 45];
+    ENAMETOOLONG, "File name too long", [36, 78, 63, 63, 248];
+    ENOLCK, "No locks available", [37, 46, 77, 79, 46];
+    ENOSYS, "Function not implemented", [38, 89, 78, 90, 251];
+    ENOTEMPTY, "Directory not empty", [39, 93, 66, 66, 247];
+    ELOOP, "Too many levels of symbolic links", [40, 90, 62, 62, 249];
+    ENOMSG, "No message of desired type", [42, 35, 80, 75, 35];
+    EIDRM, "Identifier removed", [43, 36, 81, 77, 36];
+    ECHRNG, "Channel number out of range", [44, 37, 88, 94, 37];
+    EL2NSYNC, "Level 2 not synchronized", [45, 38, 89, 95, 38];
+    EL3HLT, "Level 3 halted", [46, 39, 90, 96, 39];
+    EL3RST, "Level 3 reset", [47, 40, 91, 97, 40];
+    ELNRNG, "Link number out of range", [48, 41, 93, 98, 41];
+    EUNATCH, "Protocol driver not attached", [49, 42, 94, 99, 42];
+    ENOCSI, "No CSI structure available", [50, 43, 95, 100, 43];
+    EL2HLT, "Level 2 halted", [51, 44, 96, 101, 44];
+    EBADE, "Invalid exchange", [52, 50, 97, 102, 160];
+    EBADR, "Invalid request descriptor", [53, 51, 98, 103, 161];
+    EXFULL, "Exchange full", [54, 52, 99, 104, 162];
+    ENOANO, "No anode", [55, 53, 100, 105, 163];
+    EBADRQC, "Invalid request code", [56, 54, 101, 106, 164];
+    EBADSLT, "Invalid slot", [57, 55, 102, 107, 165];
+    EDEADLOCK, "File locking deadlock error", [0, 56, 0, 108, 0];
+    EBFONT, "Bad font file format", [59, 59, 104, 109, 166];
+    ENOSTR, "Device not a stream", [60, 60, 87, 72, 54];
+    ENODATA, "No data available", [61, 61, 86, 111, 51];
+    ETIME, "Timer expired", [62, 62, 83, 73, 52];
+    ENOSR, "Out of streams resources", [63, 63, 82, 74, 53];
+    ENONET, "Machine is not on the network", [64, 64, 105, 80, 50];
+    ENOPKG, "Package not installed", [65, 65, 92, 113, 55];
+    EREMOTE, "Object is remote", [66, 66, 71, 71, 71];
+    ENOLINK, "Link has been severed", [67, 67, 106, 82, 57];
+    EADV, "Advertise error", [68, 68, 107, 83, 58];
+    ESRMNT, "Srmount error", [69, 69, 108, 84, 59];
+    ECOMM, "Communication error on send", [70, 70, 109, 85, 60];
+    EPROTO, "Protocol error", [71, 71, 85, 86, 61];
+    EMULTIHOP, "Multihop attempted", [72, 74, 110, 87, 64];
+    EDOTDOT, "RFS specific error", [73, 73, 111, 88, 66];
+    EBADMSG, "Bad message", [74, 77, 84, 76, 67];
+    EOVERFLOW, "Value too large for defined data type", [75, 79, 112, 92, 72];
+    ENOTUNIQ, "Name not unique on network", [76, 80, 113, 115, 167];
+    EBADFD, "File descriptor in bad state", [77, 81, 114, 93, 168];
+    EREMCHG, "Remote address changed", [78, 82, 115, 89, 169];
+    ELIBACC, "Can not access a needed shared library", [79, 83, 122, 114, 170];
+    ELIBBAD, "Accessing a corrupted shared library", [80, 84, 123, 112, 171];
+    ELIBSCN, ".lib section in a.out corrupted", [81, 85, 124, 124, 172];
+    ELIBMAX, "Attempting to link in too many shared libraries", [82, 86, 125, 123, 173];
+    ELIBEXEC, "Cannot exec a shared library directly", [83, 87, 126, 110, 174];
+    EILSEQ, "Invalid or incomplete multibyte or wide character", [84, 88, 116, 122, 47];
+    ERESTART, "Interrupted system call should be restarted", [85, 91, 127, 116, 175];
+    ESTRPIPE, "Streams pipe error", [86, 92, 128, 91, 176];
+    EUSERS, "Too many users", [87, 94, 68, 68, 68];
+    ENOTSOCK, "Socket operation on non-socket", [88, 95, 38, 38, 216];
+    EDESTADDRREQ, "Destination address required", [89, 96, 39, 39, 217];
+    EMSGSIZE, "Message too long", [90, 97, 40, 40, 218];
+    EPROTOTYPE, "Protocol wrong type for socket", [91, 98, 41, 41, 219];
+    ENOPROTOOPT, "Protocol not available", [92, 99, 42, 42, 220];
+    EPROTONOSUPPORT, "Protocol not supported", [93, 120, 43, 43, 221];
+    ESOCKTNOSUPPORT, "Socket type not supported", [94, 121, 44, 44, 222];
+    EOPNOTSUPP, "Operation not supported", [95, 122, 45, 45, 223];
+    EPFNOSUPPORT, "Protocol family not supported", [96, 123, 46, 46, 224];
+    EAFNOSUPPORT, "Address family not supported by protocol", [97, 124, 47, 47, 225];
+    EADDRINUSE, "Address already in use", [98, 125, 48, 48, 226];
+    EADDRNOTAVAIL, "Cannot assign requested address", [99, 126, 49, 49, 227];
+    ENETDOWN, "Network is down", [100, 127, 50, 50, 228];
+    ENETUNREACH, "Network is unreachable", [101, 128, 51, 51, 229];
+    ENETRESET, "Network dropped connection on reset", [102, 129, 52, 52, 230];
+    ECONNABORTED, "Software caused connection abort", [103, 130, 53, 53, 231];
+    ECONNRESET, "Connection reset by peer", [104, 131, 54, 54, 232];
+    ENOBUFS, "No buffer space available", [105, 132, 55, 55, 233];
+    EISCONN, "Transport endpoint is already connected", [106, 133, 56, 56, 234];
+    ENOTCONN, "Transport endpoint is not connected", [107, 134, 57, 57, 235];
+    ESHUTDOWN, "Cannot send after transport endpoint shutdown", [108, 143, 58, 58, 236];
+    ETOOMANYREFS, "Too many references: cannot splice", [109, 144, 59, 59, 237];
+    ETIMEDOUT, "Connection timed out", [110, 145, 60, 60, 238];
+    ECONNREFUSED, "Connection refused", [111, 146, 61, 61, 239];
+    EHOSTDOWN, "Host is down", [112, 147, 64, 64, 241];
+    EHOSTUNREACH, "No route to host", [113, 148, 65, 65, 242];
+    EALREADY, "Operation already in progress", [114, 149, 37, 37, 244];
+    EINPROGRESS, "Operation now in progress", [115, 150, 36, 36, 245];
+    ESTALE, "Stale file handle", [116, 151, 70, 70, 70];
+    EUCLEAN, "Structure needs cleaning", [117, 135, 117, 117, 177];
+    ENOTNAM, "Not a XENIX named type file", [118, 137, 118, 118, 178];
+    ENAVAIL, "No XENIX semaphores available", [119, 138, 119, 119, 179];
+    EISNAM, "Is a named type file", [120, 139, 120, 120, 180];
+    EREMOTEIO, "Remote I/O error", [121, 140, 121, 121, 181];
+    EDQUOT, "Disk quota exceeded", [122, 1133, 69, 69, 69];
+    ENOMEDIUM, "No medium found", [123, 159, 129, 125, 182];
+    EMEDIUMTYPE, "Wrong medium type", [124, 160, 130, 126, 183];
+    ECANCELED, "Operation canceled", [125, 158, 131, 127, 253];
+    ENOKEY, "Required key not available", [126, 161, 132, 128, 184];
+    EKEYEXPIRED, "Key has expired", [127, 162, 133, 129, 185];
+    EKEYREVOKED, "Key has been revoked", [128, 163, 134, 130, 186];
+    EKEYREJECTED, "Key was rejected by service", [129, 164, 135, 131, 187];
+    EOWNERDEAD, "Owner died", [130, 165, 136, 132, 254];
+    ENOTRECOVERABLE, "State not recoverable", [131, 166, 137, 133, 255];
+    ERFKILL, "Operation not possible due to RF-kill", [132, 167, 138, 134, 256];
+    EHWPOISON, "Memory page has hardware error", [133, 168, 139, 135, 257];
+    EINIT, "Reserved (MIPS)", [0, 141, 0, 0, 0];
+    EREMDEV, "Error 142 (MIPS)", [0, 142, 0, 0, 0];
+    EPROCLIM, "Too many processes", [0, 0, 0, 67, 0];
+    ERREMOTE, "Too many levels of remote in path", [0, 0, 0, 81, 0];
+    ENOSYM, "Symbol does not exist in executable", [0, 0, 0, 0, 215];
+    EREMOTERELEASE, "Remote peer released connection", [0, 0, 0, 0, 240];
+    ENOTSUP, "Not supported", [0, 0, 0, 0, 252];
 }
 
 #[cfg(test)]
