@@ -109,6 +109,9 @@ pub struct SocketNumbers {
     /// `SCM_TIMESTAMPING_OPT_STATS` (netlink attributes).
     #[doc(alias = "SCM_TIMESTAMPING_OPT_STATS")]
     pub timestamping_opt_stats: i32,
+    /// `SCM_TIMESTAMPING_PKTINFO` (`struct scm_ts_pktinfo`).
+    #[doc(alias = "SCM_TIMESTAMPING_PKTINFO")]
+    pub timestamping_pktinfo: i32,
 }
 
 impl SocketNumbers {
@@ -123,6 +126,7 @@ impl SocketNumbers {
         timestampns_new: 64,
         timestamping_new: 65,
         timestamping_opt_stats: 54,
+        timestamping_pktinfo: 58,
     };
     /// MIPS and Alpha: `SOL_SOCKET` is `0xffff`, the timestamp numbers are the generic ones.
     pub const MIPS_ALPHA: Self = Self {
@@ -139,6 +143,7 @@ impl SocketNumbers {
         timestampns_new: 0x42,
         timestamping_new: 0x43,
         timestamping_opt_stats: 0x38,
+        timestamping_pktinfo: 0x3c,
     };
     /// PA-RISC (`arch/parisc/include/uapi/asm/socket.h`).
     pub const PARISC: Self = Self {
@@ -150,6 +155,7 @@ impl SocketNumbers {
         timestampns_new: 0x4039,
         timestamping_new: 0x403a,
         timestamping_opt_stats: 0x402f,
+        timestamping_pktinfo: 0x4033,
     };
 }
 

@@ -4,15 +4,22 @@
 //! yielded as [`Record::Other`] with its level, type and bytes, never dropped. [`Records`]
 //! walks a whole control buffer. [`Record::encode`] writes any record back, byte for byte.
 
-use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+use core::net::{SocketAddrV4, SocketAddrV6};
 
 use crate::abi::{Abi, Endian};
 use crate::addr;
 use crate::cmsg::{Cmsg, CmsgWriter, Cmsgs};
 use crate::ee::{ExtendedError, SOCK_EXTENDED_ERR_LEN};
 use crate::error::{Error, Reason, Structure};
+use crate::exthdr::{self, ExtHeaderRecord};
 use crate::optstats::NlAttrs;
 use crate::timestamp::{self, Layout, ScmTimestamping, Timespec, Timeval};
+
+mod pktinfo;
+
+pub use crate::level::{ErrorLevel, Level};
+pub(crate) use pktinfo::octets;
+pub use pktinfo::{In6Pktinfo, InPktinfo, Ip6Mtuinfo, ScmTsPktinfo, SCM_TS_PKTINFO_LEN};
 
 /// Protocol levels and control-message types (the same numbers on every Linux ABI, except
 /// the socket level: see [`crate::abi::SocketNumbers`]).
@@ -23,6 +30,23 @@ pub mod consts {
     pub const SOL_IPV6: i32 = 41;
     /// `SOL_PACKET`.
     pub const SOL_PACKET: i32 = 263;
+    /// `SOL_BLUETOOTH`.
+    pub const SOL_BLUETOOTH: i32 = 274;
+    /// `SOL_VSOCK`.
+    pub const SOL_VSOCK: i32 = 287;
+    /// `SOL_CAN_RAW`.
+    pub const SOL_CAN_RAW: i32 = 101;
+    /// `SOL_CAN_J1939`.
+    pub const SOL_CAN_J1939: i32 = 107;
+    /// `VSOCK_RECVERR`: a bare `struct sock_extended_err` on `SOL_VSOCK`.
+    pub const VSOCK_RECVERR: i32 = 1;
+    /// `SCM_CAN_RAW_ERRQUEUE`: a bare `struct sock_extended_err` on `SOL_CAN_RAW`.
+    pub const SCM_CAN_RAW_ERRQUEUE: i32 = 1;
+    /// `SCM_J1939_ERRQUEUE`: a bare `struct sock_extended_err` on `SOL_CAN_J1939`.
+    pub const SCM_J1939_ERRQUEUE: i32 = 4;
+    /// `BT_SCM_ERROR`: a bare `struct sock_extended_err` on `SOL_BLUETOOTH`.
+    pub const BT_SCM_ERROR: i32 = 4;
+    pub use crate::exthdr::{IPV6_2292DSTOPTS, IPV6_2292HOPOPTS, IPV6_2292RTHDR};
     /// `IP_TOS`: one byte, the TOS of the ICMP packet.
     pub const IP_TOS: i32 = 1;
     /// `IP_TTL`: an `int`, the TTL of the ICMP packet.
@@ -71,67 +95,14 @@ pub mod consts {
 
 use consts::*;
 
-/// Which control message carried an extended error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorLevel {
-    /// `SOL_IP` / `IP_RECVERR`.
-    Ip,
-    /// `SOL_IPV6` / `IPV6_RECVERR`.
-    Ipv6,
-    /// `SOL_PACKET` / `PACKET_TX_TIMESTAMP`.
-    Packet,
-}
-
-impl ErrorLevel {
-    /// `(cmsg_level, cmsg_type)`.
-    #[must_use]
-    pub const fn level_type(self) -> (i32, i32) {
-        match self {
-            Self::Ip => (SOL_IP, IP_RECVERR),
-            Self::Ipv6 => (SOL_IPV6, IPV6_RECVERR),
-            Self::Packet => (SOL_PACKET, PACKET_TX_TIMESTAMP),
-        }
-    }
-}
-
-/// `struct in_pktinfo`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[doc(alias = "in_pktinfo")]
-pub struct InPktinfo {
-    /// `ipi_ifindex`.
-    pub ifindex: i32,
-    /// `ipi_spec_dst`: the local address.
-    pub spec_dst: Ipv4Addr,
-    /// `ipi_addr`: the header's destination address.
-    pub addr: Ipv4Addr,
-}
-
-/// `struct in6_pktinfo`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[doc(alias = "in6_pktinfo")]
-pub struct In6Pktinfo {
-    /// `ipi6_addr`.
-    pub addr: Ipv6Addr,
-    /// `ipi6_ifindex`.
-    pub ifindex: u32,
-}
-
-/// `struct ip6_mtuinfo`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[doc(alias = "ip6_mtuinfo")]
-pub struct Ip6Mtuinfo {
-    /// `ip6m_addr`.
-    pub addr: SocketAddrV6,
-    /// `ip6m_mtu`.
-    pub mtu: u32,
-}
-
 /// One decoded control message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Record<'a> {
-    /// An extended error (`IP_RECVERR`, `IPV6_RECVERR`, `PACKET_TX_TIMESTAMP`).
-    Error(ErrorLevel, ExtendedError<'a>),
+    /// An extended error, under any level of the [`Level`] table (`IP_RECVERR`,
+    /// `IPV6_RECVERR`, `PACKET_TX_TIMESTAMP`, `VSOCK_RECVERR`, `SCM_CAN_RAW_ERRQUEUE`,
+    /// `SCM_J1939_ERRQUEUE`, `BT_SCM_ERROR`). Only the IP levels carry an offender.
+    Error(Level, ExtendedError<'a>),
     /// `SO_TIMESTAMP` (old or new).
     #[doc(alias = "SO_TIMESTAMP")]
     Timestamp(Layout, Timeval),
@@ -191,7 +162,17 @@ pub enum Record<'a> {
     /// `IPV6_RECVFRAGSIZE`.
     #[doc(alias = "IPV6_RECVFRAGSIZE")]
     FragSize6(i32),
-    /// Anything else (IPv6 extension headers, new kernel records, ...), raw.
+    /// `SCM_TIMESTAMPING_PKTINFO`.
+    #[doc(alias = "SCM_TIMESTAMPING_PKTINFO")]
+    TimestampingPktinfo(ScmTsPktinfo),
+    /// An IPv6 extension header (`IPV6_HOPOPTS`, `IPV6_DSTOPTS`, `IPV6_RTHDR`,
+    /// `IPV6_RTHDRDSTOPTS`, or their RFC 2292 numbers), as a lenient header-chain view.
+    #[doc(alias = "IPV6_HOPOPTS")]
+    #[doc(alias = "IPV6_DSTOPTS")]
+    #[doc(alias = "IPV6_RTHDR")]
+    #[doc(alias = "IPV6_RTHDRDSTOPTS")]
+    Ipv6ExtHeader(ExtHeaderRecord<'a>),
+    /// Anything else (new kernel records, unknown levels, ...), raw.
     Other(Cmsg<'a>),
 }
 
@@ -219,43 +200,6 @@ pub(crate) fn tos(data: &[u8]) -> Result<u8, Error> {
         .ok_or(Error::truncated(Structure::Byte, 1, 0))
 }
 
-impl InPktinfo {
-    /// Decode `struct in_pktinfo` (12 bytes) in byte order `e`.
-    #[inline(always)]
-    pub(crate) fn decode_in(d: &[u8], e: Endian) -> Result<Self, Error> {
-        match *d {
-            [i0, i1, i2, i3, s0, s1, s2, s3, a0, a1, a2, a3, ..] => Ok(Self {
-                ifindex: i32::from_ne_bytes(e.u32([i0, i1, i2, i3]).to_ne_bytes()),
-                spec_dst: Ipv4Addr::new(s0, s1, s2, s3),
-                addr: Ipv4Addr::new(a0, a1, a2, a3),
-            }),
-            _ => Err(Error::truncated(Structure::InPktinfo, 12, d.len())),
-        }
-    }
-}
-
-impl In6Pktinfo {
-    /// Decode `struct in6_pktinfo` (20 bytes) in byte order `e`.
-    #[inline(always)]
-    pub(crate) fn decode_in(d: &[u8], e: Endian) -> Result<Self, Error> {
-        if d.len() < 20 {
-            return Err(Error::truncated(Structure::In6Pktinfo, 20, d.len()));
-        }
-        Ok(Self {
-            addr: Ipv6Addr::from(octets::<16>(d, 0)),
-            ifindex: e.u32(octets::<4>(d, 16)),
-        })
-    }
-}
-
-fn octets<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
-    let mut a = [0u8; N];
-    if let Some(s) = data.get(at..at.saturating_add(N)) {
-        a.copy_from_slice(s);
-    }
-    a
-}
-
 impl<'a> Record<'a> {
     /// Decode one control message.
     ///
@@ -269,12 +213,9 @@ impl<'a> Record<'a> {
         let d = c.data;
         let s = &abi.socket;
         Ok(match (c.level, c.kind) {
-            (SOL_IP, IP_RECVERR) => Self::Error(ErrorLevel::Ip, ExtendedError::decode(d, abi)?),
-            (SOL_IPV6, IPV6_RECVERR) => {
-                Self::Error(ErrorLevel::Ipv6, ExtendedError::decode(d, abi)?)
-            }
-            (SOL_PACKET, PACKET_TX_TIMESTAMP) => {
-                Self::Error(ErrorLevel::Packet, ExtendedError::decode(d, abi)?)
+            // Every family's error record, from the one table in `Level`.
+            (l, t) if Level(l).is_error_record(t) => {
+                Self::Error(Level(l), ExtendedError::decode(d, abi)?)
             }
             (SOL_IP, IP_TTL) => Self::Ttl(int(d, abi.endian)?),
             (SOL_IP, IP_TOS) => Self::Tos(tos(d)?),
@@ -302,6 +243,9 @@ impl<'a> Record<'a> {
             }
             (SOL_IPV6, IPV6_ORIGDSTADDR) => Self::OrigDstAddr6(addr::decode_v6(d, abi.endian)?),
             (SOL_IPV6, IPV6_RECVFRAGSIZE) => Self::FragSize6(int(d, abi.endian)?),
+            (SOL_IPV6, t) if exthdr::protocol_of(t).is_some() => {
+                Self::Ipv6ExtHeader(ExtHeaderRecord::new(t, d))
+            }
             (l, t) if l == s.sol_socket => {
                 if t == s.timestamping_old {
                     Self::Timestamping(ScmTimestamping::decode(d, Layout::Old, abi)?)
@@ -323,6 +267,8 @@ impl<'a> Record<'a> {
                     )
                 } else if t == s.timestamping_opt_stats {
                     Self::OptStats(NlAttrs::new(d, abi.endian))
+                } else if t == s.timestamping_pktinfo {
+                    Self::TimestampingPktinfo(ScmTsPktinfo::decode(d, abi.endian)?)
                 } else {
                     Self::Other(c)
                 }
@@ -342,7 +288,13 @@ impl<'a> Record<'a> {
         let int_bytes = |v: i32| e.u32_bytes(u32::from_ne_bytes(v.to_ne_bytes()));
         match self {
             Self::Error(level, err) => {
-                let (l, t) = level.level_type();
+                let (l, t) = level.level_type().ok_or(Error::malformed(
+                    Structure::CmsgData,
+                    Reason::UnexpectedCmsg {
+                        level: level.0,
+                        kind: -1,
+                    },
+                ))?;
                 let n = SOCK_EXTENDED_ERR_LEN.saturating_add(err.offender_bytes.len());
                 w.push_with(l, t, n, |out| {
                     let _ = err.ee.encode(e, out);
@@ -423,6 +375,10 @@ impl<'a> Record<'a> {
                 w.push(SOL_IPV6, IPV6_ORIGDSTADDR, &b)
             }
             Self::FragSize6(v) => w.push(SOL_IPV6, IPV6_RECVFRAGSIZE, &int_bytes(*v)),
+            Self::TimestampingPktinfo(p) => {
+                w.push(s.sol_socket, s.timestamping_pktinfo, &p.encode(e))
+            }
+            Self::Ipv6ExtHeader(h) => w.push(SOL_IPV6, h.cmsg_type(), h.bytes()),
             Self::Other(c) => w.push(c.level, c.kind, c.data),
         }
     }
@@ -477,6 +433,7 @@ mod tests {
     use super::*;
     use crate::ee::{Origin, SockExtendedErr};
     use crate::errno::Errno;
+    use core::net::Ipv4Addr;
     use std::vec::Vec;
 
     fn every_record<'a>(abi: &Abi, opts: &'a [u8], stats: &'a [u8]) -> Vec<Record<'a>> {
@@ -523,9 +480,16 @@ mod tests {
             }),
             Record::OrigDstAddr6("[2001:db8::2]:53".parse().unwrap()),
             Record::FragSize6(1500),
+            Record::Ipv6ExtHeader(ExtHeaderRecord::new(IPV6_HOPOPTS, opts)),
+            Record::Ipv6ExtHeader(ExtHeaderRecord::new(IPV6_2292RTHDR, opts)),
+            Record::TimestampingPktinfo(ScmTsPktinfo {
+                if_index: 7,
+                pkt_length: 1514,
+                reserved: [0, 0]
+            }),
             Record::Other(Cmsg {
                 level: SOL_IPV6,
-                kind: IPV6_HOPOPTS,
+                kind: 99,
                 len: 0,
                 offset: 0,
                 data: opts
@@ -583,17 +547,17 @@ mod tests {
             let err = ExtendedError::decode(&data, abi).unwrap();
             let mut buf = [0u8; 128];
             let mut w = CmsgWriter::new(&mut buf, *abi);
-            Record::Error(ErrorLevel::Ipv6, err).encode(&mut w).unwrap();
+            Record::Error(Level::IPV6, err).encode(&mut w).unwrap();
             Record::Error(
-                ErrorLevel::Packet,
+                Level::PACKET,
                 ExtendedError::decode(&data[..16], abi).unwrap(),
             )
             .encode(&mut w)
             .unwrap();
             let bytes = w.as_bytes().to_vec();
             let back: Vec<_> = Records::new(&bytes, *abi).map(Result::unwrap).collect();
-            assert_eq!(back[0], Record::Error(ErrorLevel::Ipv6, err));
-            let Record::Error(ErrorLevel::Packet, p) = back[1] else {
+            assert_eq!(back[0], Record::Error(Level::IPV6, err));
+            let Record::Error(Level::PACKET, p) = back[1] else {
                 panic!()
             };
             assert_eq!(p.ee, ee);
