@@ -37,6 +37,7 @@
 
 mod batch;
 mod buffer;
+pub mod family;
 mod recv;
 pub mod sockopt;
 #[cfg(feature = "tokio")]
