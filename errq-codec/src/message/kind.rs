@@ -30,6 +30,26 @@ impl<'a> Message<'a> {
     /// destination is `msg_name`'s; with a port, UDP data ([`PayloadKind::Udp`]): a TCP
     /// socket must say so (`Some(PayloadKind::Tcp)`), as its SYN can look like any data.
     /// Anything not known to hold a packet is [`PayloadKind::Frame`] (raw).
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::message::Message;
+    /// use errq_codec::payload::{Payload, PayloadKind};
+    ///
+    /// // A CAN raw TX timestamp (SOL_CAN_RAW 101 / SCM_CAN_RAW_ERRQUEUE 1, x86_64): ENOMSG,
+    /// // origin TIMESTAMPING, SCM_TSTAMP_SND, key 4; the payload is the sent CAN frame.
+    /// let control = [
+    ///     32, 0, 0, 0, 0, 0, 0, 0, 101, 0, 0, 0, 1, 0, 0, 0,
+    ///     42, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+    /// ];
+    /// let frame = [0x23, 1, 0, 0, 2, 0, 0, 0, 0xde, 0xad, 0, 0, 0, 0, 0, 0];
+    /// let m = Message::decode_with(&Abi::X86_64, &control, 0x2000, &[], &frame);
+    /// assert_eq!(m.payload_kind(None), PayloadKind::Frame);
+    /// assert_eq!(m.read_payload(None)?, Payload::Frame(&frame));
+    /// // A CAN frame is not an Ethernet frame: that reading is refused, not misread.
+    /// assert!(m.quoted(PayloadKind::TxTimestamp).is_err());
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
     #[must_use]
     pub fn payload_kind(&self, socket: Option<PayloadKind>) -> PayloadKind {
         let Some((level, e)) = &self.error else {
