@@ -4,7 +4,7 @@
 //! | family | what fills the error queue | here |
 //! | --- | --- | --- |
 //! | `AF_INET`, `AF_INET6` | `IP_RECVERR` / `IPV6_RECVERR`, `SO_TIMESTAMPING`, `SO_ZEROCOPY` | [`ErrorQueue::Ip`]: [`crate::sockopt::set_recverr`] |
-//! | `AF_PACKET` | `SO_TIMESTAMPING` (TX timestamps, `PACKET_TX_TIMESTAMP`) | [`ErrorQueue::Timestamping`] |
+//! | `AF_PACKET` | `SO_TIMESTAMPING` (TX timestamps, `PACKET_TX_TIMESTAMP`) | [`ErrorQueue::Timestamping`]: no option, [`enable_error_queue`] refuses |
 //! | `AF_CAN` raw | `SO_TIMESTAMPING` (`SCM_CAN_RAW_ERRQUEUE`) | [`ErrorQueue::Timestamping`] |
 //! | `AF_CAN` J1939 | `SO_J1939_ERRQUEUE` (+ `SO_TIMESTAMPING` flags choose the states) | [`ErrorQueue::J1939`]: [`set_j1939_errqueue`] |
 //! | `AF_VSOCK` (Linux 6.7+) | `SO_ZEROCOPY` (the generic one, `VSOCK_RECVERR`) | [`ErrorQueue::Zerocopy`]: [`crate::sockopt::set_so_zerocopy`] |
@@ -34,23 +34,36 @@ pub enum ErrorQueue {
     Timestamping,
 }
 
-/// A socket whose family has no error queue (`recvmsg(MSG_ERRQUEUE)` finds nothing there
-/// ever, or is refused).
+/// A socket whose family has no error-queue option: either no error queue at all
+/// (`recvmsg(MSG_ERRQUEUE)` finds nothing there ever, or is refused), or one that only TX
+/// timestamps fill, asked for with `SO_TIMESTAMPING` (AF_PACKET, CAN raw, Bluetooth).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct NoErrorQueue {
     /// `SO_DOMAIN` of the socket.
     pub family: c_int,
     /// `SO_PROTOCOL` of the socket.
     pub protocol: c_int,
+    /// The family has an error queue, but only `SO_TIMESTAMPING` fills it
+    /// ([`ErrorQueue::Timestamping`]).
+    pub timestamps_only: bool,
 }
 
 impl fmt::Display for NoErrorQueue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "address family {} (protocol {}) has no socket error queue",
-            self.family, self.protocol
-        )
+        if self.timestamps_only {
+            write!(
+                f,
+                "address family {} (protocol {}) has no error-queue option: only TX \
+                 timestamps are queued, asked for with SO_TIMESTAMPING",
+                self.family, self.protocol
+            )
+        } else {
+            write!(
+                f,
+                "address family {} (protocol {}) has no socket error queue",
+                self.family, self.protocol
+            )
+        }
     }
 }
 
@@ -122,7 +135,11 @@ pub const fn error_queue_for(family: c_int, protocol: c_int) -> Result<ErrorQueu
         libc::AF_VSOCK => Ok(ErrorQueue::Zerocopy),
         libc::AF_CAN if protocol == CAN_J1939 => Ok(ErrorQueue::J1939),
         libc::AF_CAN if protocol == CAN_RAW => Ok(ErrorQueue::Timestamping),
-        _ => Err(NoErrorQueue { family, protocol }),
+        _ => Err(NoErrorQueue {
+            family,
+            protocol,
+            timestamps_only: false,
+        }),
     }
 }
 
@@ -138,14 +155,15 @@ pub fn error_queue_of<Fd: AsFd>(fd: Fd) -> Result<ErrorQueue, FamilyError> {
     error_queue_for(family, protocol).map_err(FamilyError::NoErrorQueue)
 }
 
-/// Turn on (or off) what fills `fd`'s error queue, whatever its family: `IP_RECVERR`/
-/// `IPV6_RECVERR` ([`crate::sockopt::set_recverr`]), `SO_J1939_ERRQUEUE`, `SO_ZEROCOPY`
-/// on vsock. For the families whose queue only holds TX timestamps it sets nothing (ask for
-/// them with `SO_TIMESTAMPING`) and says so. Returns how the family fills its queue.
+/// Turn on (or off) the option that fills `fd`'s error queue, whatever its family:
+/// `IP_RECVERR`/`IPV6_RECVERR` ([`crate::sockopt::set_recverr`]), `SO_J1939_ERRQUEUE`,
+/// `SO_ZEROCOPY` on vsock. Returns how the family fills its queue.
 ///
 /// # Errors
-/// [`FamilyError::NoErrorQueue`] for a family with no error queue (e.g. `AF_UNIX`,
-/// `AF_NETLINK`); [`FamilyError::Io`] for a failed `getsockopt`/`setsockopt`.
+/// [`FamilyError::NoErrorQueue`] for a family with no error-queue option: none at all
+/// (e.g. `AF_UNIX`, `AF_NETLINK`), or one only `SO_TIMESTAMPING` fills (AF_PACKET, CAN raw,
+/// Bluetooth: [`NoErrorQueue::timestamps_only`]); [`FamilyError::Io`] for a failed
+/// `getsockopt`/`setsockopt`.
 pub fn enable_error_queue<Fd: AsFd>(fd: Fd, on: bool) -> Result<ErrorQueue, FamilyError> {
     let fd = fd.as_fd();
     let how = error_queue_of(fd)?;
@@ -153,7 +171,13 @@ pub fn enable_error_queue<Fd: AsFd>(fd: Fd, on: bool) -> Result<ErrorQueue, Fami
         ErrorQueue::Ip => crate::sockopt::set_recverr(fd, on)?,
         ErrorQueue::J1939 => set_j1939_errqueue(fd, on)?,
         ErrorQueue::Zerocopy => crate::sockopt::set_so_zerocopy(fd, on)?,
-        ErrorQueue::Timestamping => {}
+        ErrorQueue::Timestamping => {
+            return Err(FamilyError::NoErrorQueue(NoErrorQueue {
+                family: get_int(fd, libc::SOL_SOCKET, libc::SO_DOMAIN)?,
+                protocol: get_int(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL)?,
+                timestamps_only: true,
+            }))
+        }
     }
     Ok(how)
 }
@@ -238,6 +262,7 @@ mod tests {
         match enable_error_queue(&a, true) {
             Err(FamilyError::NoErrorQueue(n)) => {
                 assert_eq!(n.family, libc::AF_UNIX);
+                assert!(!n.timestamps_only);
                 let io: io::Error = n.into();
                 assert_eq!(io.kind(), io::ErrorKind::Unsupported);
             }
@@ -266,6 +291,31 @@ mod tests {
         assert!(error_queue_for(libc::AF_CAN, 2).is_err());
         assert_eq!(error_queue_for(libc::AF_VSOCK, 0), Ok(ErrorQueue::Zerocopy));
         assert!(error_queue_for(libc::AF_NETLINK, 0).is_err());
+    }
+
+    #[test]
+    fn packet_sockets_have_no_option_only_timestamps() {
+        // AF_PACKET needs CAP_NET_RAW: skip when not root.
+        // SAFETY: socket takes three integers; a non-negative result is a new fd we own.
+        let fd = unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_RAW | libc::SOCK_CLOEXEC, 0) };
+        if fd < 0 {
+            eprintln!(
+                "skipping: no AF_PACKET socket ({})",
+                io::Error::last_os_error()
+            );
+            return;
+        }
+        // SAFETY: `fd` was just returned by socket and is owned by nobody else.
+        let fd = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+        assert_eq!(error_queue_of(&fd).unwrap(), ErrorQueue::Timestamping);
+        match enable_error_queue(&fd, true) {
+            Err(FamilyError::NoErrorQueue(n)) => {
+                assert_eq!(n.family, libc::AF_PACKET);
+                assert!(n.timestamps_only);
+                assert!(n.to_string().contains("SO_TIMESTAMPING"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
