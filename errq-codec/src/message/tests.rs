@@ -136,3 +136,29 @@ fn ctrunc_keeps_the_companion_and_reports_the_cut() {
     );
     let _ = ErrnoNumbering::Generic;
 }
+
+/// The accessors of the rarer companions find their record where the walk noted it, near
+/// the start of the buffer or 3 KB into it, on both layouts; they agree with
+/// `companions()`.
+#[test]
+fn rare_accessors_near_and_far() {
+    use crate::record::consts::{IPV6_PKTINFO, IPV6_TCLASS};
+    for abi in [Abi::X86_64, Abi::I686] {
+        for filler in [0usize, 3000] {
+            let mut buf = std::vec![0u8; 4096];
+            let mut w = CmsgWriter::new(&mut buf, abi);
+            if filler > 0 {
+                w.put_cmsg(SOL_IP, 99, &std::vec![7u8; filler]);
+            }
+            w.put_cmsg(SOL_IPV6, IPV6_TCLASS, &abi.endian.u32_bytes(0x2e));
+            w.put_cmsg(SOL_IPV6, IPV6_PKTINFO, &[9; 20]);
+            let n = w.len();
+            let m = Message::decode_with(&abi, &buf[..n], MSG_ERRQUEUE, &[], &[]);
+            assert_eq!(m.tclass(), Some(0x2e), "{} {filler}", abi.name);
+            assert_eq!(m.tclass(), m.companions().tclass);
+            assert_eq!(m.pktinfo6(), m.companions().pktinfo6);
+            assert!(m.pktinfo6().is_some());
+            assert_eq!(m.opt_stats(), None);
+        }
+    }
+}
