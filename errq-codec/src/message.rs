@@ -356,10 +356,12 @@ impl<'a> Message<'a> {
         walk.into_iter().flatten().chain(self.offender_problem())
     }
 
-    /// Why the offender cannot be read, if it cannot: cut short (`ip_recv_error` always
-    /// writes a whole `sockaddr_in` after the error, `ipv6_recv_error` a whole
-    /// `sockaddr_in6`, even when it is `AF_UNSPEC`; fewer bytes means `put_cmsg` cut the
-    /// record under `MSG_CTRUNC`), or naming a family it cannot hold.
+    /// Why the offender cannot be read, if it cannot: cut short, or naming a family it
+    /// cannot hold. `ip_recv_error` always writes a whole `sockaddr_in` after the error,
+    /// `ipv6_recv_error` a whole `sockaddr_in6`, even when it is `AF_UNSPEC`: part of one,
+    /// or none under `MSG_CTRUNC`, means `put_cmsg` cut the record. (None without
+    /// `MSG_CTRUNC` is how kTLS, RDS and ovpn-TCP sockets write `SOL_IP`/`IP_RECVERR`:
+    /// through `sock_recv_errqueue`, bare.)
     fn offender_problem(&self) -> Option<Error> {
         let (level, e) = self.error.as_ref()?;
         let whole = match *level {
@@ -368,7 +370,7 @@ impl<'a> Message<'a> {
             _ => 0,
         };
         let have = e.offender_bytes.len();
-        if have < whole {
+        if have < whole && (have > 0 || self.control_truncated()) {
             return Some(Error::truncated(crate::Structure::Offender, whole, have));
         }
         e.offender_checked().err()

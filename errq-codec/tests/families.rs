@@ -422,3 +422,31 @@ fn unknown_levels_are_yielded_raw() {
         assert!(Record::Error(Level(271), e).encode(&mut w).is_err());
     }
 }
+
+#[test]
+fn bare_sol_ip_record_of_ktls_rds_ovpn() {
+    // `tls_sw_recvmsg` (net/tls/tls_sw.c), `rds_recvmsg` (net/rds/recv.c) and
+    // `ovpn_tcp_recvmsg` read their error queue with `sock_recv_errqueue(sk, msg, len, SOL_IP,
+    // IP_RECVERR)`: the bare 16-byte error, no offender, whatever the socket's family. Here a
+    // TX timestamp SND with key 12 after its SO_TIMESTAMPING record.
+    for abi in &ABIS {
+        let mut c = Vec::new();
+        timestamping(&mut c, abi, 9, 10);
+        put(&mut c, abi, 0, 11, &ee(ENOMSG, 4, 0, 12));
+        let m = decode(abi, &c, &[]);
+        assert_eq!(m.error_level(), Some(Level::IP));
+        assert!(m.error().unwrap().offender_bytes.is_empty());
+        let Some(Meaning::Timestamp(t)) = m.meaning() else {
+            panic!("{m}")
+        };
+        assert_eq!((t.kind, t.key), (TstampKind::SND, 12));
+        // Not a cut offender: that is how these sockets write it.
+        assert_eq!(m.problem(), None);
+        // The same bytes with MSG_CTRUNC: the kernel cut the record, the offender is lost.
+        let m = Message::decode_with(abi, &c, MSG_ERRQUEUE | MSG_CTRUNC, &[], &[]);
+        assert_eq!(
+            m.problem(),
+            Some(Error::truncated(Structure::Offender, 16, 0))
+        );
+    }
+}
