@@ -109,6 +109,9 @@ pub struct SocketNumbers {
     /// `SCM_TIMESTAMPING_OPT_STATS` (netlink attributes).
     #[doc(alias = "SCM_TIMESTAMPING_OPT_STATS")]
     pub timestamping_opt_stats: i32,
+    /// `SCM_TIMESTAMPING_PKTINFO` (`struct scm_ts_pktinfo`).
+    #[doc(alias = "SCM_TIMESTAMPING_PKTINFO")]
+    pub timestamping_pktinfo: i32,
     /// `SO_TXTIME` / `SCM_TXTIME` (the send-side transmit time, a `u64` of nanoseconds).
     #[doc(alias = "SO_TXTIME")]
     #[doc(alias = "SCM_TXTIME")]
@@ -130,6 +133,7 @@ impl SocketNumbers {
         timestampns_new: 64,
         timestamping_new: 65,
         timestamping_opt_stats: 54,
+        timestamping_pktinfo: 58,
         txtime: 61,
         ts_opt_id: 81,
     };
@@ -148,6 +152,7 @@ impl SocketNumbers {
         timestampns_new: 0x42,
         timestamping_new: 0x43,
         timestamping_opt_stats: 0x38,
+        timestamping_pktinfo: 0x3c,
         txtime: 0x3f,
         ts_opt_id: 0x5a,
     };
@@ -161,6 +166,7 @@ impl SocketNumbers {
         timestampns_new: 0x4039,
         timestamping_new: 0x403a,
         timestamping_opt_stats: 0x402f,
+        timestamping_pktinfo: 0x4033,
         txtime: 0x4036,
         ts_opt_id: 0x404c,
     };

@@ -391,8 +391,9 @@ impl ExtendedErrorBuf {
     ///
     /// # Errors
     /// [`Error::Malformed`] with [`Reason::UnexpectedFamily`] for an IPv6 offender on an
-    /// `IP_RECVERR` record (a `sockaddr_in` cannot hold it) or any offender on a
-    /// `PACKET_TX_TIMESTAMP` record (which has none).
+    /// `IP_RECVERR` record (a `sockaddr_in` cannot hold it) or any offender on a record of
+    /// another level than `SOL_IP`/`SOL_IPV6` (`PACKET_TX_TIMESTAMP`, vsock, CAN, J1939,
+    /// Bluetooth: those records have none).
     ///
     /// [`Reason::UnexpectedFamily`]: crate::error::Reason::UnexpectedFamily
     pub fn new(
@@ -409,11 +410,7 @@ impl ExtendedErrorBuf {
         let bad =
             |family| Error::malformed(Structure::Offender, Reason::UnexpectedFamily { family });
         let room = match (level, offender) {
-            (ErrorLevel::Packet, None) => 0,
-            (ErrorLevel::Packet, Some(SocketAddr::V4(_))) => return Err(bad(addr::AF_INET)),
-            (ErrorLevel::Packet | ErrorLevel::Ip, Some(SocketAddr::V6(_))) => {
-                return Err(bad(addr::AF_INET6))
-            }
+            (ErrorLevel::Ip, Some(SocketAddr::V6(_))) => return Err(bad(addr::AF_INET6)),
             (ErrorLevel::Ip, None) => addr::SOCKADDR_IN_LEN,
             (ErrorLevel::Ip, Some(a)) => addr::encode(&a, endian, tail)?,
             (ErrorLevel::Ipv6, None) => addr::SOCKADDR_IN6_LEN,
@@ -426,6 +423,11 @@ impl ExtendedErrorBuf {
                 };
                 addr::encode(&mapped, endian, tail)?
             }
+            // Every other level (`PACKET_TX_TIMESTAMP`, vsock, CAN, J1939, Bluetooth) has
+            // the bare 16-byte record `sock_recv_errqueue` writes: no offender.
+            (_, None) => 0,
+            (_, Some(SocketAddr::V4(_))) => return Err(bad(addr::AF_INET)),
+            (_, Some(SocketAddr::V6(_))) => return Err(bad(addr::AF_INET6)),
         };
         Ok(Self {
             bytes,

@@ -90,6 +90,10 @@ pub enum Structure {
     InterfaceIdent,
     /// The output buffer of an encoder.
     OutputBuffer,
+    /// `struct scm_ts_pktinfo` (`SCM_TIMESTAMPING_PKTINFO`).
+    ScmTsPktinfo,
+    /// The error-queue payload (the iovec), read as a kind that does not apply.
+    Payload,
     /// A 32-byte io_uring completion (`struct io_uring_cqe` + `struct io_timespec`).
     #[doc(alias = "io_uring_cqe")]
     IoUringCqe,
@@ -133,6 +137,8 @@ impl Structure {
             Self::InterfaceInfo => "interface information object",
             Self::InterfaceIdent => "interface identification object",
             Self::OutputBuffer => "output buffer",
+            Self::ScmTsPktinfo => "scm_ts_pktinfo",
+            Self::Payload => "error-queue payload",
             Self::IoUringCqe => "io_uring CQE32",
         }
     }
@@ -197,6 +203,14 @@ pub enum Reason {
         /// The value found.
         value: u64,
     },
+    /// A reading that does not apply: e.g. the payload of a TCP timestamp with OPT_STATS read
+    /// as a TCP header.
+    KindDoesNotApply {
+        /// What it was asked to be read as.
+        asked: crate::payload::PayloadKind,
+        /// What it holds.
+        holds: crate::payload::PayloadKind,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -218,6 +232,9 @@ impl fmt::Display for Reason {
             }
             Self::UnexpectedSize { size } => write!(f, "unexpected size {size}"),
             Self::BadValue { field, value } => write!(f, "invalid {field} {value}"),
+            Self::KindDoesNotApply { asked, holds } => {
+                write!(f, "read as {}, but it holds {}", asked.name(), holds.name())
+            }
         }
     }
 }

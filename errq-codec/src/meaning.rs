@@ -14,6 +14,8 @@ use crate::ee::{
 };
 use crate::errno::{Code, Errno};
 use crate::icmp::{Icmpv4Code, Icmpv4Type, Icmpv6Code, Icmpv6Type};
+use crate::j1939::J1939Status;
+use crate::level::Level;
 use crate::timestamp::{ScmTimestamping, TstampKind};
 
 /// An error the local stack raised (`SO_EE_ORIGIN_LOCAL`).
@@ -242,10 +244,29 @@ pub enum Meaning {
     TxTime(TxTimeError),
     /// An origin this crate does not know, raw.
     Unknown(SockExtendedErr),
+    /// A J1939 transfer status (`SOL_CAN_J1939` / `SCM_J1939_ERRQUEUE`): its `LOCAL` and
+    /// `TIMESTAMPING` origins name session states, not errors ([`crate::j1939`]).
+    #[doc(alias = "SCM_J1939_ERRQUEUE")]
+    J1939(J1939Status),
 }
 
 impl Meaning {
-    /// Interpret `ee` by its origin.
+    /// Interpret `ee` by its origin, in the light of the level its record came under: on
+    /// `SOL_CAN_J1939` every origin names a session state ([`Meaning::J1939`]); on the
+    /// other levels of [`Level`] the origins mean what [`Meaning::of`] says (vsock
+    /// completions are [`Meaning::Zerocopy`], CAN raw and Bluetooth reports
+    /// [`Meaning::Timestamp`], `SCM_TSTAMP_COMPLETION` included).
+    #[must_use]
+    #[inline]
+    pub fn at(level: Level, ee: &SockExtendedErr) -> Self {
+        if level == Level::CAN_J1939 {
+            return Self::J1939(J1939Status::of(ee));
+        }
+        Self::of(ee)
+    }
+
+    /// Interpret `ee` by its origin alone, as an IP socket's kernel fills it (see
+    /// [`Meaning::at`] for the other levels).
     ///
     /// ```
     /// use errq_codec::abi::Abi;
@@ -315,6 +336,10 @@ impl Meaning {
             Self::Icmp(i) => Some(i.errno),
             Self::Icmp6(i) => Some(i.errno),
             Self::TxTime(t) => Some(t.errno),
+            Self::J1939(j) => match j.abort_errno() {
+                Some(e) => Some(e),
+                None => Some(j.errno),
+            },
             Self::Timestamp(_) | Self::Zerocopy(_) => None,
         }
     }
@@ -410,6 +435,7 @@ impl fmt::Display for Meaning {
                 write!(f, "txtime {what} (txtime {})", t.txtime)
             }
             Self::Unknown(e) => write!(f, "{} (type {} code {})", e.origin, e.kind, e.code),
+            Self::J1939(j) => j.fmt(f),
         }
     }
 }

@@ -27,21 +27,26 @@ use core::net::{IpAddr, SocketAddr};
 
 use crate::abi::{Abi, Endian};
 use crate::addr;
-use crate::cmsg::{self, Cmsg};
+use crate::cmsg::{self, Cmsg, Cmsgs};
 use crate::ee::{ExtendedError, Origin};
 use crate::error::Error;
 use crate::ext::Extension;
+use crate::level::Level;
 use crate::meaning::Meaning;
-use crate::optstats::NlAttrs;
+use crate::optstats::OptStats;
 use crate::payload::{self, Payload, PayloadKind};
 use crate::record::consts::{
     IPV6_HOPLIMIT, IPV6_RECVERR, IP_PKTINFO, IP_RECVERR, IP_TOS, IP_TTL, SOL_IP, SOL_IPV6,
     SOL_PACKET,
 };
-use crate::record::{self, ErrorLevel, In6Pktinfo, InPktinfo, Ip6Mtuinfo, Record, Records};
-use crate::timestamp::{Layout, ScmTimestamping, Timespec, Timeval};
+use crate::record::{self, In6Pktinfo, InPktinfo, Record, Records};
+use crate::timestamp::{Layout, ScmTimestamping};
 
+mod companions;
+mod kind;
 mod walk;
+
+pub use companions::Companions;
 
 /// `MSG_ERRQUEUE`.
 pub const MSG_ERRQUEUE: i32 = 0x2000;
@@ -49,77 +54,6 @@ pub const MSG_ERRQUEUE: i32 = 0x2000;
 pub const MSG_CTRUNC: i32 = 0x8;
 /// `MSG_TRUNC`: the payload was longer than the buffer.
 pub const MSG_TRUNC: i32 = 0x20;
-
-/// The companion records of a message, each the last one of its kind (the kernel sends at
-/// most one of each). [`Message::companions`] builds one on demand.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Companions<'a> {
-    /// `SO_TIMESTAMPING` (old or new).
-    pub timestamping: Option<ScmTimestamping>,
-    /// `SO_TIMESTAMP` (old or new).
-    pub timestamp: Option<(Layout, Timeval)>,
-    /// `SO_TIMESTAMPNS` (old or new).
-    pub timestampns: Option<(Layout, Timespec)>,
-    /// `SCM_TIMESTAMPING_OPT_STATS`.
-    pub opt_stats: Option<NlAttrs<'a>>,
-    /// `IP_TTL`: the TTL of the ICMP packet.
-    pub ttl: Option<i32>,
-    /// `IP_TOS`: the TOS of the ICMP packet.
-    pub tos: Option<u8>,
-    /// `IP_PKTINFO`.
-    pub pktinfo: Option<InPktinfo>,
-    /// `IP_RECVOPTS`.
-    pub recv_opts: Option<&'a [u8]>,
-    /// `IP_RETOPTS`.
-    pub ret_opts: Option<&'a [u8]>,
-    /// `IP_ORIGDSTADDR` / `IPV6_ORIGDSTADDR`.
-    pub orig_dst: Option<SocketAddr>,
-    /// `IP_CHECKSUM`.
-    pub checksum: Option<u32>,
-    /// `IP_RECVFRAGSIZE` / `IPV6_RECVFRAGSIZE`.
-    pub frag_size: Option<i32>,
-    /// `IPV6_PKTINFO`.
-    pub pktinfo6: Option<In6Pktinfo>,
-    /// `IPV6_HOPLIMIT`: the hop limit of the ICMPv6 packet.
-    pub hop_limit: Option<i32>,
-    /// `IPV6_TCLASS`.
-    pub tclass: Option<i32>,
-    /// `IPV6_FLOWINFO`.
-    pub flowinfo: Option<u32>,
-    /// `IPV6_PATHMTU`.
-    pub path_mtu: Option<Ip6Mtuinfo>,
-    /// How many records were not one of the above (see [`Message::records`]).
-    pub others: usize,
-}
-
-impl<'a> Companions<'a> {
-    #[inline]
-    fn take(&mut self, r: Record<'a>) {
-        let c = self;
-        match r {
-            Record::Error(..) => {}
-            Record::Timestamping(t) => c.timestamping = Some(t),
-            Record::Timestamp(l, t) => c.timestamp = Some((l, t)),
-            Record::TimestampNs(l, t) => c.timestampns = Some((l, t)),
-            Record::OptStats(a) => c.opt_stats = Some(a),
-            Record::Ttl(v) => c.ttl = Some(v),
-            Record::Tos(v) => c.tos = Some(v),
-            Record::Pktinfo(p) => c.pktinfo = Some(p),
-            Record::RecvOpts(o) => c.recv_opts = Some(o),
-            Record::RetOpts(o) => c.ret_opts = Some(o),
-            Record::OrigDstAddr(a) => c.orig_dst = Some(a.into()),
-            Record::OrigDstAddr6(a) => c.orig_dst = Some(a.into()),
-            Record::Checksum(v) => c.checksum = Some(v),
-            Record::FragSize(v) | Record::FragSize6(v) => c.frag_size = Some(v),
-            Record::Pktinfo6(p) => c.pktinfo6 = Some(p),
-            Record::HopLimit(v) => c.hop_limit = Some(v),
-            Record::TrafficClass(v) => c.tclass = Some(v),
-            Record::FlowInfo(v) => c.flowinfo = Some(v),
-            Record::PathMtu(m) => c.path_mtu = Some(m),
-            Record::Other(_) => c.others = c.others.saturating_add(1),
-        }
-    }
-}
 
 /// One error-queue message; see the [module docs](self).
 ///
@@ -151,7 +85,7 @@ pub struct Message<'a> {
     flags: i32,
     name: &'a [u8],
     payload: &'a [u8],
-    error: Option<(ErrorLevel, ExtendedError<'a>)>,
+    error: Option<(Level, ExtendedError<'a>)>,
     common: Common,
     problem: Option<Error>,
 }
@@ -193,9 +127,39 @@ struct Common {
     pktinfo: Option<InPktinfo>,
     hop_limit: Option<i32>,
     timestamping: Option<ScmTimestamping>,
-    /// Whether the control buffer holds any other record (a rarer companion or an unknown
-    /// record), decoded or not.
-    rare: bool,
+    /// Where the rarer records are.
+    rare: Rare,
+}
+
+/// Where the walk saw the rarer companions that have their own accessor: the offset of
+/// the record's `cmsghdr` plus one (0: not seen; `u32::MAX`: past 4 GiB, found again by a
+/// walk). Decoded again from there on demand, so the walk stores four words, not the
+/// values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Rare {
+    /// Whether the control buffer holds any record that is neither the error nor one of the
+    /// common companions (decoded or not).
+    any: bool,
+    tclass: u32,
+    pktinfo6: u32,
+    opt_stats: u32,
+}
+
+impl Rare {
+    /// Note where a rare record is (the last of each kind wins).
+    #[inline]
+    fn note(&mut self, r: &Record<'_>, offset: usize) {
+        let at = u32::try_from(offset)
+            .ok()
+            .and_then(|o| o.checked_add(1))
+            .unwrap_or(u32::MAX);
+        match r {
+            Record::TrafficClass(_) => self.tclass = at,
+            Record::Pktinfo6(_) => self.pktinfo6 = at,
+            Record::OptStats(_) => self.opt_stats = at,
+            _ => {}
+        }
+    }
 }
 
 impl<'a> Message<'a> {
@@ -287,24 +251,35 @@ impl<'a> Message<'a> {
         }
     }
 
-    /// Which control message carried the error.
+    /// Which level (and so which family) the error record came under.
     #[must_use]
-    pub fn error_level(&self) -> Option<ErrorLevel> {
+    pub fn error_level(&self) -> Option<Level> {
         self.error.map(|(l, _)| l)
     }
 
-    /// What the error means, by origin; a transmit timestamp comes with the timestamps of
-    /// the message's `SO_TIMESTAMPING` record.
+    /// What the error means, by origin in the light of its level ([`Meaning::at`]); a
+    /// transmit timestamp comes with the timestamps of the message's `SO_TIMESTAMPING`
+    /// record, a J1939 report with those and its typed `J1939_NLA_*` statistics.
     #[must_use]
     #[inline]
     pub fn meaning(&self) -> Option<Meaning> {
-        self.error.as_ref().map(|(_, e)| match Meaning::of(&e.ee) {
-            Meaning::Timestamp(mut t) => {
-                t.timestamps = self.common.timestamping;
-                Meaning::Timestamp(t)
-            }
-            other => other,
-        })
+        self.error
+            .as_ref()
+            .map(|(l, e)| match Meaning::at(*l, &e.ee) {
+                Meaning::Timestamp(mut t) => {
+                    t.timestamps = self.common.timestamping;
+                    Meaning::Timestamp(t)
+                }
+                Meaning::J1939(mut j) => {
+                    j.timestamps = self.common.timestamping;
+                    j.stats = self
+                        .opt_stats()
+                        .and_then(|s| s.j1939())
+                        .and_then(Result::ok);
+                    Meaning::J1939(j)
+                }
+                other => other,
+            })
     }
 
     /// The offender: the router or host that sent the ICMP error.
@@ -332,7 +307,7 @@ impl<'a> Message<'a> {
             hop_limit: h.hop_limit,
             ..Companions::default()
         };
-        if h.rare {
+        if h.rare.any {
             c = Companions::default();
             for r in self.records().flatten() {
                 c.take(r);
@@ -365,6 +340,55 @@ impl<'a> Message<'a> {
         self.common.hop_limit
     }
 
+    /// `IPV6_TCLASS`: the traffic class of the ICMPv6 packet, if the socket asked for it
+    /// (the IPv6 twin of [`Message::tos`]).
+    #[must_use]
+    pub fn tclass(&self) -> Option<i32> {
+        self.rare(self.common.rare.tclass, |r| match r {
+            Record::TrafficClass(v) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// `IPV6_PKTINFO`, if the socket asked for it (the IPv6 twin of
+    /// [`Message::pktinfo`]).
+    #[must_use]
+    pub fn pktinfo6(&self) -> Option<In6Pktinfo> {
+        self.rare(self.common.rare.pktinfo6, |r| match r {
+            Record::Pktinfo6(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// `SCM_TIMESTAMPING_OPT_STATS`, named by the protocol that sent it: `TCP_NLA_*` under
+    /// an IP error record, `J1939_NLA_*` under a J1939 one ([`OptStats`]).
+    #[must_use]
+    pub fn opt_stats(&self) -> Option<OptStats<'a>> {
+        let attrs = self.rare(self.common.rare.opt_stats, |r| match r {
+            Record::OptStats(a) => Some(a),
+            _ => None,
+        })?;
+        Some(match self.error_level() {
+            Some(l) if l.is_ip() => OptStats::Tcp(attrs),
+            Some(Level::CAN_J1939) => OptStats::J1939(attrs),
+            _ => OptStats::Unknown(attrs),
+        })
+    }
+
+    /// The rare record the walk noted at `at` (see [`Rare`]), picked by `pick`.
+    fn rare<T>(&self, at: u32, pick: impl Fn(Record<'a>) -> Option<T>) -> Option<T> {
+        let abi = *self.abi.get();
+        match at {
+            0 => None,
+            u32::MAX => self.records().flatten().filter_map(pick).last(),
+            at => {
+                let from = usize::try_from(at.checked_sub(1)?).ok()?;
+                let c = Cmsgs::new(self.control.get(from..)?, abi).next()?.ok()?;
+                pick(Record::decode(c, &abi).ok()?)
+            }
+        }
+    }
+
     /// The timestamps of a transmit timestamp: the `SO_TIMESTAMPING` record.
     #[must_use]
     pub const fn timestamping(&self) -> Option<&ScmTimestamping> {
@@ -378,12 +402,43 @@ impl<'a> Message<'a> {
         self.common.ttl.or(self.common.hop_limit)
     }
 
-    /// The first problem met while decoding the control buffer: a broken `cmsghdr` (which
-    /// ended the walk) or a record too short for its type (e.g. the error the kernel cut
-    /// short under `MSG_CTRUNC`). Records before it were decoded.
+    /// The first problem met while decoding: a broken `cmsghdr` (which ended the walk), a
+    /// record too short for its type (e.g. the error the kernel cut short under
+    /// `MSG_CTRUNC`, or a cut companion), or else an offender the error record cannot hold
+    /// ([`ExtendedError::offender_checked`]). Records before it were decoded.
     #[must_use]
-    pub const fn problem(&self) -> Option<Error> {
-        self.problem
+    #[inline]
+    pub fn problem(&self) -> Option<Error> {
+        self.problem.or_else(|| self.offender_problem())
+    }
+
+    /// Every problem, in the order of the control buffer: each record that could not be
+    /// decoded (the walk goes on after a bad record, and ends at a broken `cmsghdr`), then
+    /// a cut or odd offender. Walks the records again; empty when [`Message::problem`] is
+    /// `None`.
+    pub fn problems(&self) -> impl Iterator<Item = Error> + 'a {
+        let walk = self.problem.map(|_| self.records().filter_map(Result::err));
+        walk.into_iter().flatten().chain(self.offender_problem())
+    }
+
+    /// Why the offender cannot be read, if it cannot: cut short, or naming a family it
+    /// cannot hold. `ip_recv_error` always writes a whole `sockaddr_in` after the error,
+    /// `ipv6_recv_error` a whole `sockaddr_in6`, even when it is `AF_UNSPEC`: part of one,
+    /// or none under `MSG_CTRUNC`, means `put_cmsg` cut the record. (None without
+    /// `MSG_CTRUNC` is how kTLS, RDS and ovpn-TCP sockets write `SOL_IP`/`IP_RECVERR`:
+    /// through `sock_recv_errqueue`, bare.)
+    fn offender_problem(&self) -> Option<Error> {
+        let (level, e) = self.error.as_ref()?;
+        let whole = match *level {
+            Level::IP => addr::SOCKADDR_IN_LEN,
+            Level::IPV6 => addr::SOCKADDR_IN6_LEN,
+            _ => 0,
+        };
+        let have = e.offender_bytes.len();
+        if have < whole && (have > 0 || self.control_truncated()) {
+            return Some(Error::truncated(crate::Structure::Offender, whole, have));
+        }
+        e.offender_checked().err()
     }
 
     /// The original destination from `msg_name` (address and port of the datagram that
@@ -496,19 +551,41 @@ impl<'a> Message<'a> {
         payload::split_rfc4884(self.payload, self.rfc4884_len()).1
     }
 
-    /// The quoted original datagram (before any extension), interpreted for the kind of
-    /// socket the message was read from.
+    /// The payload (before any RFC 4884 extension), read as `kind`.
     ///
     /// # Errors
-    /// Those of [`Payload::parse`].
+    /// [`Error::Malformed`] ([`crate::Structure::Payload`],
+    /// [`crate::Reason::KindDoesNotApply`]) when `kind` cannot apply to what this message
+    /// holds (see [`Message::payload_kind`]): e.g. [`PayloadKind::Tcp`] on a TCP timestamp
+    /// with OPT_STATS, whose payload is the statistics; then those of [`Payload::parse`].
     pub fn quoted(&self, kind: PayloadKind) -> Result<Payload<'a>, Error> {
+        self.check_kind(kind)?;
         Payload::parse(self.original(), kind)
     }
 
-    /// What a traceroute needs to match this error to the probe that caused it.
+    /// The payload read as [`Message::payload_kind`] chooses (`socket`: the kind of socket
+    /// it came from, when the caller knows it).
+    ///
+    /// # Errors
+    /// Those of [`Payload::parse`].
+    pub fn read_payload(&self, socket: Option<PayloadKind>) -> Result<Payload<'a>, Error> {
+        Payload::parse(self.original(), self.payload_kind(socket))
+    }
+
+    /// What a traceroute needs to match this error to the probe that caused it, the
+    /// payload read as `kind`.
     #[must_use]
     pub fn probe(&self, kind: PayloadKind) -> Probe<'a> {
-        let quoted = self.quoted(kind).ok();
+        self.probe_from(self.quoted(kind).ok())
+    }
+
+    /// [`Message::probe`] with the payload read as [`Message::payload_kind`] chooses.
+    #[must_use]
+    pub fn probe_auto(&self, socket: Option<PayloadKind>) -> Probe<'a> {
+        self.probe_from(self.read_payload(socket).ok())
+    }
+
+    fn probe_from(&self, quoted: Option<Payload<'a>>) -> Probe<'a> {
         Probe {
             destination: self.destination(),
             hop: self.offender().map(|a| crate::addr::unmap(a).ip()),
@@ -556,7 +633,10 @@ impl fmt::Display for Message<'_> {
             }
             return Ok(());
         };
-        let meaning = Meaning::of(&e.ee);
+        let meaning = self
+            .error
+            .as_ref()
+            .map_or(Meaning::of(&e.ee), |(l, _)| Meaning::at(*l, &e.ee));
         write!(f, "{meaning}")?;
         if let Some(o) = e.offender() {
             write!(f, " from {}", o.ip())?;
@@ -586,144 +666,12 @@ impl fmt::Display for Message<'_> {
         if self.payload_truncated() {
             f.write_str(", payload truncated")?;
         }
+        if let Some(p) = self.problem() {
+            write!(f, " ({p})")?;
+        }
         Ok(())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cmsg::CmsgWriter;
-    use crate::ee::{Origin, SockExtendedErr};
-    use crate::errno::{Errno, ErrnoNumbering};
-    use crate::error::Structure;
-    use std::string::ToString;
-
-    fn time_exceeded(abi: &Abi, buf: &mut [u8]) -> usize {
-        let mut w = CmsgWriter::new(buf, *abi);
-        w.put_cmsg(0, 2, &abi.endian.u32_bytes(63));
-        let ee = SockExtendedErr::new(
-            Errno::from_name("EHOSTUNREACH", abi.errno).unwrap(),
-            Origin::ICMP,
-            11,
-            0,
-            0,
-            0,
-            abi.endian,
-        );
-        let mut d = [0u8; 32];
-        ee.encode(abi.endian, &mut d).unwrap();
-        addr::encode(&"198.18.1.1:0".parse().unwrap(), abi.endian, &mut d[16..]).unwrap();
-        w.put_cmsg(0, 11, &d);
-        w.len()
-    }
-
-    #[test]
-    fn display_reads_like_tracepath() {
-        for abi in Abi::PRESETS {
-            let mut buf = [0u8; 128];
-            let n = time_exceeded(abi, &mut buf);
-            let mut name = [0u8; 16];
-            addr::encode(&"198.18.2.2:33434".parse().unwrap(), abi.endian, &mut name).unwrap();
-            let m = Message::decode_with(abi, &buf[..n], MSG_ERRQUEUE, &name, &[]);
-            assert_eq!(
-                m.to_string(),
-                "ICMP time exceeded (TTL exceeded in transit) from 198.18.1.1 for 198.18.2.2:33434, errno EHOSTUNREACH, TTL 63",
-                "{}",
-                abi.name
-            );
-            assert_eq!(m.problem(), None);
-            assert_eq!(m.icmp_ttl(), Some(63));
-        }
-    }
-
-    /// The fixed-layout walk of `decode_with` gives exactly what the generic walk over
-    /// `Records` gives, for every preset ABI and every cut of a buffer holding every kind
-    /// of record (the cut ones short, bad headers, garbage tails).
-    #[test]
-    fn fixed_walk_equals_the_generic_walk() {
-        use crate::record::consts::{IPV6_PKTINFO, IPV6_TCLASS};
-        use crate::timestamp::Timespec;
-        // Miri is ~1000x slower: a few ABIs (both layouts, both byte orders) and every 23rd cut.
-        let (abis, every) = if cfg!(miri) {
-            (&[Abi::X86_64, Abi::I686, Abi::S390X, Abi::MIPS][..], 23)
-        } else {
-            (Abi::PRESETS, 1)
-        };
-        for abi in abis {
-            let s = abi.socket;
-            let mut buf = [0u8; 512];
-            let mut w = CmsgWriter::new(&mut buf, *abi);
-            w.put_cmsg(SOL_IP, IP_TTL, &abi.endian.u32_bytes(63));
-            w.put_cmsg(SOL_IP, IP_TOS, &[0x10]);
-            w.put_cmsg(SOL_IP, IP_PKTINFO, &[7, 0, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
-            w.put_cmsg(SOL_IPV6, IPV6_HOPLIMIT, &abi.endian.u32_bytes(9));
-            w.put_cmsg(SOL_IPV6, IPV6_TCLASS, &abi.endian.u32_bytes(3));
-            w.put_cmsg(SOL_IPV6, IPV6_PKTINFO, &[1; 20]);
-            w.put_cmsg(SOL_IP, 99, &[1, 2, 3]);
-            let ts = ScmTimestamping {
-                ts: [Timespec { sec: 5, nsec: 6 }; 3],
-                layout: Layout::Old,
-            };
-            let mut tb = [0u8; 48];
-            let n = ts.encode(abi, &mut tb).unwrap();
-            w.put_cmsg(s.sol_socket, s.timestamping_old, &tb[..n]);
-            w.put_cmsg(s.sol_socket, s.timestamping_new, &[0; 48]);
-            w.put_cmsg(s.sol_socket, s.timestamp_old, &[0; 16]);
-            let n = w.len();
-            let m = time_exceeded(abi, &mut buf[n..]);
-            let end = n + m;
-            for cut in (0..=end).step_by(every) {
-                for tail in [0u8, 0xff] {
-                    let mut b = buf;
-                    b[cut..].fill(tail);
-                    let fast = Message::decode_with(abi, &b[..end], 0, &[], &[]);
-                    let mut slow = Message::decode_with(abi, &b[..end], 0, &[], &[]);
-                    slow.error = None;
-                    slow.common = Common::default();
-                    slow.problem = None;
-                    slow.walk_any(abi);
-                    assert_eq!(fast.error, slow.error, "{} cut {cut}", abi.name);
-                    assert_eq!(
-                        fast.companions(),
-                        slow.companions(),
-                        "{} cut {cut}",
-                        abi.name
-                    );
-                    assert_eq!(fast.common.rare, slow.common.rare, "{} cut {cut}", abi.name);
-                    // The companions as the walk before this one kept them.
-                    let mut old = Companions::default();
-                    for r in Records::new(&b[..end], *abi).flatten() {
-                        old.take(r);
-                    }
-                    assert_eq!(fast.companions(), old, "{} cut {cut}", abi.name);
-                    assert_eq!(fast.problem, slow.problem, "{} cut {cut}", abi.name);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn ctrunc_keeps_the_companion_and_reports_the_cut() {
-        let abi = Abi::X86_64;
-        let mut full = [0u8; 128];
-        let n = time_exceeded(&abi, &mut full);
-        assert_eq!(n, 72);
-        // The kernel with a 40-byte control buffer: TTL whole, the error cut to 16 bytes.
-        let mut buf = [0u8; 40];
-        let n2 = time_exceeded(&abi, &mut buf);
-        let m = Message::decode_with(&abi, &buf[..n2], MSG_ERRQUEUE | MSG_CTRUNC, &[], &[]);
-        assert_eq!(m.companions().ttl, Some(63));
-        assert!(m.error().is_none());
-        assert!(m.control_truncated());
-        assert_eq!(
-            m.problem(),
-            Some(Error::truncated(Structure::ExtendedErr, 16, 0))
-        );
-        assert_eq!(
-            m.to_string(),
-            "no error record (control truncated) (sock_extended_err truncated: needs 16 bytes, 0 available)"
-        );
-        let _ = ErrnoNumbering::Generic;
-    }
-}
+mod tests;

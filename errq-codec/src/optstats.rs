@@ -1,4 +1,10 @@
-//! `SCM_TIMESTAMPING_OPT_STATS`: TCP statistics as netlink attributes.
+//! `SCM_TIMESTAMPING_OPT_STATS`: TCP statistics (and J1939 ones) as netlink attributes.
+//!
+//! The attribute numbers belong to the protocol that sent them: `TCP_NLA_*` from
+//! `tcp_get_timestamping_opt_stats` on a TCP socket (the only IP protocol that honours
+//! `SOF_TIMESTAMPING_OPT_STATS`), `J1939_NLA_*` from `j1939_sk_get_timestamping_opt_stats`
+//! on `SOL_CAN_J1939`. [`OptStats`] says which, from the level of the message's error
+//! record; it never guesses from the numbers.
 //!
 //! Each attribute is a `struct nlattr` (`nla_len` u16, `nla_type` u16, host order) followed by
 //! `nla_len - 4` bytes of payload, the next one starting at `NLA_ALIGN(nla_len)` (4 bytes).
@@ -9,6 +15,40 @@ use core::fmt;
 
 use crate::abi::Endian;
 use crate::error::{Error, Reason, Structure};
+
+/// The statistics of a message, named by the protocol that sent them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OptStats<'a> {
+    /// `TCP_NLA_*` attributes (the error record came under `SOL_IP` or `SOL_IPV6`).
+    Tcp(NlAttrs<'a>),
+    /// `J1939_NLA_*` attributes (`SOL_CAN_J1939`): see [`crate::j1939::J1939Stats`].
+    J1939(NlAttrs<'a>),
+    /// Attributes of a protocol this crate cannot name (no error record, or another
+    /// level): their numbers are not interpreted.
+    Unknown(NlAttrs<'a>),
+}
+
+impl<'a> OptStats<'a> {
+    /// The attributes, whatever the protocol.
+    #[must_use]
+    pub fn attrs(&self) -> NlAttrs<'a> {
+        match self {
+            Self::Tcp(a) | Self::J1939(a) | Self::Unknown(a) => a.clone(),
+        }
+    }
+
+    /// The J1939 statistics, typed; `None` for another protocol.
+    ///
+    /// # Errors
+    /// Those of [`crate::j1939::J1939Stats::decode`].
+    pub fn j1939(&self) -> Option<Result<crate::j1939::J1939Stats, Error>> {
+        match self {
+            Self::J1939(a) => Some(crate::j1939::J1939Stats::decode(a.clone())),
+            _ => None,
+        }
+    }
+}
 
 /// `NLA_HDRLEN`.
 const NLA_HDRLEN: usize = 4;
@@ -104,7 +144,9 @@ impl fmt::Display for TcpNla {
     }
 }
 
-/// One netlink attribute.
+/// One netlink attribute. Its [`NlAttr::kind`] is typed as a TCP attribute; for
+/// attributes of another protocol read the number (`kind.0`) with that protocol's type
+/// (e.g. [`crate::j1939::J1939Nla`]), as [`OptStats`] says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "nlattr")]
 pub struct NlAttr<'a> {

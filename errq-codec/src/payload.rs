@@ -8,7 +8,11 @@
 //! | raw with `IP_HDRINCL` | the original IP packet | [`Payload::Ip`] |
 //! | TCP (`SYN_SENT`/`SYN_RECV`) | from the original TCP header | [`Payload::Tcp`] |
 //! | TX timestamp without `OPT_TSONLY` | the sent packet from its link-layer header | [`Payload::Link`] |
+//! | TCP timestamp with `OPT_STATS`, any J1939 report | the `SCM_TIMESTAMPING_OPT_STATS` attributes | [`Payload::OptStats`] |
+//! | CAN raw, Bluetooth TX timestamp | the sent frame of that family | [`Payload::Frame`] |
 //! | local, zerocopy, `OPT_TSONLY` | nothing | [`Payload::Empty`] |
+//!
+//! [`crate::message::Message::payload_kind`] chooses the kind from what the message holds.
 //!
 //! With `IP_RECVERR_RFC4884`, `ee_rfc4884.len` is the offset of the extension structure in
 //! this payload: [`split_rfc4884`] cuts the payload there.
@@ -40,6 +44,31 @@ pub enum PayloadKind {
     /// Ethernet header (zero MAC addresses on loopback).
     #[doc(alias = "SOF_TIMESTAMPING_OPT_TSONLY")]
     TxTimestamp,
+    /// A TCP timestamp with `SOF_TIMESTAMPING_OPT_STATS` or a J1939 report: the statistics
+    /// attributes, the same bytes as the `SCM_TIMESTAMPING_OPT_STATS` record
+    /// (`__skb_tstamp_tx`, `__j1939_sk_errqueue` build the skb from them).
+    #[doc(alias = "SOF_TIMESTAMPING_OPT_STATS")]
+    OptStats,
+    /// A frame of a non-IP family (the CAN frame of a CAN raw TX timestamp, the packet of a
+    /// Bluetooth one), or bytes nothing more is known of: kept raw.
+    Frame,
+}
+
+impl PayloadKind {
+    /// A short name, for errors: `"UDP data"`, `"TCP header"`, ...
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Udp => "UDP data",
+            Self::Icmp { v6: false } => "ICMP message",
+            Self::Icmp { v6: true } => "ICMPv6 message",
+            Self::RawIp => "IP packet",
+            Self::Tcp => "TCP header",
+            Self::TxTimestamp => "link-layer frame",
+            Self::OptStats => "OPT_STATS attributes",
+            Self::Frame => "raw frame",
+        }
+    }
 }
 
 /// An Ethernet header in front of a timestamped packet, with one optional 802.1Q/802.1ad tag.
@@ -162,6 +191,11 @@ pub enum Payload<'a> {
     Tcp(QuotedTcp<'a>),
     /// The sent packet from its link-layer header.
     Link(LinkPayload<'a>),
+    /// The statistics attributes (read them with
+    /// [`crate::message::Message::opt_stats`], which knows their byte order and protocol).
+    OptStats(&'a [u8]),
+    /// A non-IP frame, raw.
+    Frame(&'a [u8]),
 }
 
 impl<'a> Payload<'a> {
@@ -202,6 +236,8 @@ impl<'a> Payload<'a> {
                 let (header, network) = EthernetHeader::parse(bytes)?;
                 Self::Link(LinkPayload { header, network })
             }
+            PayloadKind::OptStats => Self::OptStats(bytes),
+            PayloadKind::Frame => Self::Frame(bytes),
         })
     }
 

@@ -4,15 +4,22 @@
 //! yielded as [`Record::Other`] with its level, type and bytes, never dropped. [`Records`]
 //! walks a whole control buffer. [`Record::encode`] writes any record back, byte for byte.
 
-use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+use core::net::{SocketAddrV4, SocketAddrV6};
 
 use crate::abi::{Abi, Endian};
 use crate::addr;
 use crate::cmsg::{Cmsg, CmsgWriter, Cmsgs};
 use crate::ee::{ExtendedError, SOCK_EXTENDED_ERR_LEN};
 use crate::error::{Error, Reason, Structure};
+use crate::exthdr::{self, ExtHeaderRecord};
 use crate::optstats::NlAttrs;
 use crate::timestamp::{self, Layout, ScmTimestamping, Timespec, Timeval};
+
+mod pktinfo;
+
+pub use crate::level::{ErrorLevel, Level};
+pub(crate) use pktinfo::octets;
+pub use pktinfo::{In6Pktinfo, InPktinfo, Ip6Mtuinfo, ScmTsPktinfo, SCM_TS_PKTINFO_LEN};
 
 /// Protocol levels and control-message types (the same numbers on every Linux ABI, except
 /// the socket level: see [`crate::abi::SocketNumbers`]).
@@ -23,6 +30,23 @@ pub mod consts {
     pub const SOL_IPV6: i32 = 41;
     /// `SOL_PACKET`.
     pub const SOL_PACKET: i32 = 263;
+    /// `SOL_BLUETOOTH`.
+    pub const SOL_BLUETOOTH: i32 = 274;
+    /// `SOL_VSOCK`.
+    pub const SOL_VSOCK: i32 = 287;
+    /// `SOL_CAN_RAW`.
+    pub const SOL_CAN_RAW: i32 = 101;
+    /// `SOL_CAN_J1939`.
+    pub const SOL_CAN_J1939: i32 = 107;
+    /// `VSOCK_RECVERR`: a bare `struct sock_extended_err` on `SOL_VSOCK`.
+    pub const VSOCK_RECVERR: i32 = 1;
+    /// `SCM_CAN_RAW_ERRQUEUE`: a bare `struct sock_extended_err` on `SOL_CAN_RAW`.
+    pub const SCM_CAN_RAW_ERRQUEUE: i32 = 1;
+    /// `SCM_J1939_ERRQUEUE`: a bare `struct sock_extended_err` on `SOL_CAN_J1939`.
+    pub const SCM_J1939_ERRQUEUE: i32 = 4;
+    /// `BT_SCM_ERROR`: a bare `struct sock_extended_err` on `SOL_BLUETOOTH`.
+    pub const BT_SCM_ERROR: i32 = 4;
+    pub use crate::exthdr::{IPV6_2292DSTOPTS, IPV6_2292HOPOPTS, IPV6_2292RTHDR};
     /// `IP_TOS`: one byte, the TOS of the ICMP packet.
     pub const IP_TOS: i32 = 1;
     /// `IP_TTL`: an `int`, the TTL of the ICMP packet.
@@ -71,61 +95,6 @@ pub mod consts {
 
 use consts::*;
 
-/// Which control message carried an extended error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorLevel {
-    /// `SOL_IP` / `IP_RECVERR`.
-    Ip,
-    /// `SOL_IPV6` / `IPV6_RECVERR`.
-    Ipv6,
-    /// `SOL_PACKET` / `PACKET_TX_TIMESTAMP`.
-    Packet,
-}
-
-impl ErrorLevel {
-    /// `(cmsg_level, cmsg_type)`.
-    #[must_use]
-    pub const fn level_type(self) -> (i32, i32) {
-        match self {
-            Self::Ip => (SOL_IP, IP_RECVERR),
-            Self::Ipv6 => (SOL_IPV6, IPV6_RECVERR),
-            Self::Packet => (SOL_PACKET, PACKET_TX_TIMESTAMP),
-        }
-    }
-}
-
-/// `struct in_pktinfo`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[doc(alias = "in_pktinfo")]
-pub struct InPktinfo {
-    /// `ipi_ifindex`.
-    pub ifindex: i32,
-    /// `ipi_spec_dst`: the local address.
-    pub spec_dst: Ipv4Addr,
-    /// `ipi_addr`: the header's destination address.
-    pub addr: Ipv4Addr,
-}
-
-/// `struct in6_pktinfo`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[doc(alias = "in6_pktinfo")]
-pub struct In6Pktinfo {
-    /// `ipi6_addr`.
-    pub addr: Ipv6Addr,
-    /// `ipi6_ifindex`.
-    pub ifindex: u32,
-}
-
-/// `struct ip6_mtuinfo`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[doc(alias = "ip6_mtuinfo")]
-pub struct Ip6Mtuinfo {
-    /// `ip6m_addr`.
-    pub addr: SocketAddrV6,
-    /// `ip6m_mtu`.
-    pub mtu: u32,
-}
-
 /// One decoded control message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -149,8 +118,10 @@ pub struct Ip6Mtuinfo {
 /// assert_eq!(records.next(), None);
 /// ```
 pub enum Record<'a> {
-    /// An extended error (`IP_RECVERR`, `IPV6_RECVERR`, `PACKET_TX_TIMESTAMP`).
-    Error(ErrorLevel, ExtendedError<'a>),
+    /// An extended error, under any level of the [`Level`] table (`IP_RECVERR`,
+    /// `IPV6_RECVERR`, `PACKET_TX_TIMESTAMP`, `VSOCK_RECVERR`, `SCM_CAN_RAW_ERRQUEUE`,
+    /// `SCM_J1939_ERRQUEUE`, `BT_SCM_ERROR`). Only the IP levels carry an offender.
+    Error(Level, ExtendedError<'a>),
     /// `SO_TIMESTAMP` (old or new).
     #[doc(alias = "SO_TIMESTAMP")]
     Timestamp(Layout, Timeval),
@@ -210,7 +181,17 @@ pub enum Record<'a> {
     /// `IPV6_RECVFRAGSIZE`.
     #[doc(alias = "IPV6_RECVFRAGSIZE")]
     FragSize6(i32),
-    /// Anything else (IPv6 extension headers, new kernel records, ...), raw.
+    /// `SCM_TIMESTAMPING_PKTINFO`.
+    #[doc(alias = "SCM_TIMESTAMPING_PKTINFO")]
+    TimestampingPktinfo(ScmTsPktinfo),
+    /// An IPv6 extension header (`IPV6_HOPOPTS`, `IPV6_DSTOPTS`, `IPV6_RTHDR`,
+    /// `IPV6_RTHDRDSTOPTS`, or their RFC 2292 numbers), as a lenient header-chain view.
+    #[doc(alias = "IPV6_HOPOPTS")]
+    #[doc(alias = "IPV6_DSTOPTS")]
+    #[doc(alias = "IPV6_RTHDR")]
+    #[doc(alias = "IPV6_RTHDRDSTOPTS")]
+    Ipv6ExtHeader(ExtHeaderRecord<'a>),
+    /// Anything else (new kernel records, unknown levels, ...), raw.
     Other(Cmsg<'a>),
 }
 
@@ -238,43 +219,6 @@ pub(crate) fn tos(data: &[u8]) -> Result<u8, Error> {
         .ok_or(Error::truncated(Structure::Byte, 1, 0))
 }
 
-impl InPktinfo {
-    /// Decode `struct in_pktinfo` (12 bytes) in byte order `e`.
-    #[inline(always)]
-    pub(crate) fn decode_in(d: &[u8], e: Endian) -> Result<Self, Error> {
-        match *d {
-            [i0, i1, i2, i3, s0, s1, s2, s3, a0, a1, a2, a3, ..] => Ok(Self {
-                ifindex: i32::from_ne_bytes(e.u32([i0, i1, i2, i3]).to_ne_bytes()),
-                spec_dst: Ipv4Addr::new(s0, s1, s2, s3),
-                addr: Ipv4Addr::new(a0, a1, a2, a3),
-            }),
-            _ => Err(Error::truncated(Structure::InPktinfo, 12, d.len())),
-        }
-    }
-}
-
-impl In6Pktinfo {
-    /// Decode `struct in6_pktinfo` (20 bytes) in byte order `e`.
-    #[inline(always)]
-    pub(crate) fn decode_in(d: &[u8], e: Endian) -> Result<Self, Error> {
-        if d.len() < 20 {
-            return Err(Error::truncated(Structure::In6Pktinfo, 20, d.len()));
-        }
-        Ok(Self {
-            addr: Ipv6Addr::from(octets::<16>(d, 0)),
-            ifindex: e.u32(octets::<4>(d, 16)),
-        })
-    }
-}
-
-fn octets<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
-    let mut a = [0u8; N];
-    if let Some(s) = data.get(at..at.saturating_add(N)) {
-        a.copy_from_slice(s);
-    }
-    a
-}
-
 impl<'a> Record<'a> {
     /// Decode one control message.
     ///
@@ -300,12 +244,9 @@ impl<'a> Record<'a> {
         let d = c.data;
         let s = &abi.socket;
         Ok(match (c.level, c.kind) {
-            (SOL_IP, IP_RECVERR) => Self::Error(ErrorLevel::Ip, ExtendedError::decode(d, abi)?),
-            (SOL_IPV6, IPV6_RECVERR) => {
-                Self::Error(ErrorLevel::Ipv6, ExtendedError::decode(d, abi)?)
-            }
-            (SOL_PACKET, PACKET_TX_TIMESTAMP) => {
-                Self::Error(ErrorLevel::Packet, ExtendedError::decode(d, abi)?)
+            // Every family's error record, from the one table in `Level`.
+            (l, t) if Level(l).is_error_record(t) => {
+                Self::Error(Level(l), ExtendedError::decode(d, abi)?)
             }
             (SOL_IP, IP_TTL) => Self::Ttl(int(d, abi.endian)?),
             (SOL_IP, IP_TOS) => Self::Tos(tos(d)?),
@@ -333,6 +274,9 @@ impl<'a> Record<'a> {
             }
             (SOL_IPV6, IPV6_ORIGDSTADDR) => Self::OrigDstAddr6(addr::decode_v6(d, abi.endian)?),
             (SOL_IPV6, IPV6_RECVFRAGSIZE) => Self::FragSize6(int(d, abi.endian)?),
+            (SOL_IPV6, t) if exthdr::protocol_of(t).is_some() => {
+                Self::Ipv6ExtHeader(ExtHeaderRecord::new(t, d))
+            }
             (l, t) if l == s.sol_socket => {
                 if t == s.timestamping_old {
                     Self::Timestamping(ScmTimestamping::decode(d, Layout::Old, abi)?)
@@ -354,6 +298,8 @@ impl<'a> Record<'a> {
                     )
                 } else if t == s.timestamping_opt_stats {
                     Self::OptStats(NlAttrs::new(d, abi.endian))
+                } else if t == s.timestamping_pktinfo {
+                    Self::TimestampingPktinfo(ScmTsPktinfo::decode(d, abi.endian)?)
                 } else {
                     Self::Other(c)
                 }
@@ -391,7 +337,13 @@ impl<'a> Record<'a> {
         let int_bytes = |v: i32| e.u32_bytes(u32::from_ne_bytes(v.to_ne_bytes()));
         match self {
             Self::Error(level, err) => {
-                let (l, t) = level.level_type();
+                let (l, t) = level.level_type().ok_or(Error::malformed(
+                    Structure::CmsgData,
+                    Reason::UnexpectedCmsg {
+                        level: level.0,
+                        kind: -1,
+                    },
+                ))?;
                 let n = SOCK_EXTENDED_ERR_LEN.saturating_add(err.offender_bytes.len());
                 w.push_with(l, t, n, |out| {
                     let _ = err.ee.encode(e, out);
@@ -472,6 +424,10 @@ impl<'a> Record<'a> {
                 w.push(SOL_IPV6, IPV6_ORIGDSTADDR, &b)
             }
             Self::FragSize6(v) => w.push(SOL_IPV6, IPV6_RECVFRAGSIZE, &int_bytes(*v)),
+            Self::TimestampingPktinfo(p) => {
+                w.push(s.sol_socket, s.timestamping_pktinfo, &p.encode(e))
+            }
+            Self::Ipv6ExtHeader(h) => w.push(SOL_IPV6, h.cmsg_type(), h.bytes()),
             Self::Other(c) => w.push(c.level, c.kind, c.data),
         }
     }
@@ -522,184 +478,4 @@ pub const fn unexpected(c: &Cmsg<'_>) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ee::{Origin, SockExtendedErr};
-    use crate::errno::Errno;
-    use std::vec::Vec;
-
-    fn every_record<'a>(abi: &Abi, opts: &'a [u8], stats: &'a [u8]) -> Vec<Record<'a>> {
-        let ts = Timespec {
-            sec: 1_700_000_000,
-            nsec: 1,
-        };
-        std::vec![
-            Record::Timestamp(Layout::Old, Timeval { sec: 1, usec: 2 }),
-            Record::Timestamp(Layout::New, Timeval { sec: 3, usec: 4 }),
-            Record::TimestampNs(Layout::Old, ts),
-            Record::TimestampNs(Layout::New, ts),
-            Record::Timestamping(ScmTimestamping {
-                ts: [ts, Timespec::default(), ts],
-                layout: Layout::Old
-            }),
-            Record::Timestamping(ScmTimestamping {
-                ts: [ts; 3],
-                layout: Layout::New
-            }),
-            Record::OptStats(NlAttrs::new(stats, abi.endian)),
-            Record::Ttl(64),
-            Record::Tos(0xb8),
-            Record::Pktinfo(InPktinfo {
-                ifindex: 3,
-                spec_dst: Ipv4Addr::new(198, 18, 0, 1),
-                addr: Ipv4Addr::new(198, 18, 0, 2)
-            }),
-            Record::RecvOpts(opts),
-            Record::RetOpts(opts),
-            Record::OrigDstAddr("198.18.2.2:9".parse().unwrap()),
-            Record::Checksum(0xdead_beef),
-            Record::FragSize(1280),
-            Record::Pktinfo6(In6Pktinfo {
-                addr: "2001:db8::1".parse().unwrap(),
-                ifindex: 4
-            }),
-            Record::HopLimit(63),
-            Record::TrafficClass(0x20),
-            Record::FlowInfo(0x0012_3456),
-            Record::PathMtu(Ip6Mtuinfo {
-                addr: "[2001:db8::2]:0".parse().unwrap(),
-                mtu: 1280
-            }),
-            Record::OrigDstAddr6("[2001:db8::2]:53".parse().unwrap()),
-            Record::FragSize6(1500),
-            Record::Other(Cmsg {
-                level: SOL_IPV6,
-                kind: IPV6_HOPOPTS,
-                len: 0,
-                offset: 0,
-                data: opts
-            }),
-        ]
-    }
-
-    #[test]
-    fn every_record_round_trips_on_every_abi() {
-        for abi in Abi::PRESETS {
-            let opts = [0x94u8, 4, 0, 0];
-            let mut stats = [0u8; 16];
-            let n = crate::optstats::encode_attr(1, &5u64.to_ne_bytes(), abi.endian, &mut stats, 0)
-                .unwrap();
-            let recs = every_record(abi, &opts, &stats[..n]);
-            let mut buf = [0u8; 2048];
-            let mut w = CmsgWriter::new(&mut buf, *abi);
-            for r in &recs {
-                r.encode(&mut w).unwrap();
-            }
-            let bytes = w.as_bytes().to_vec();
-            let back: Vec<_> = Records::new(&bytes, *abi).map(Result::unwrap).collect();
-            assert_eq!(back.len(), recs.len(), "{}", abi.name);
-            for (a, b) in back.iter().zip(&recs) {
-                match (a, b) {
-                    (Record::Other(x), Record::Other(y)) => {
-                        assert_eq!((x.level, x.kind, x.data), (y.level, y.kind, y.data))
-                    }
-                    _ => assert_eq!(a, b, "{}", abi.name),
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn error_records_round_trip() {
-        for abi in Abi::PRESETS {
-            let ee = SockExtendedErr::new(
-                Errno::new(90, abi.errno),
-                Origin::ICMP6,
-                2,
-                0,
-                1280,
-                0,
-                abi.endian,
-            );
-            let mut data = [0u8; 44];
-            ee.encode(abi.endian, &mut data).unwrap();
-            addr::encode(
-                &"[2001:db8::1]:0".parse().unwrap(),
-                abi.endian,
-                &mut data[16..],
-            )
-            .unwrap();
-            let err = ExtendedError::decode(&data, abi).unwrap();
-            let mut buf = [0u8; 128];
-            let mut w = CmsgWriter::new(&mut buf, *abi);
-            Record::Error(ErrorLevel::Ipv6, err).encode(&mut w).unwrap();
-            Record::Error(
-                ErrorLevel::Packet,
-                ExtendedError::decode(&data[..16], abi).unwrap(),
-            )
-            .encode(&mut w)
-            .unwrap();
-            let bytes = w.as_bytes().to_vec();
-            let back: Vec<_> = Records::new(&bytes, *abi).map(Result::unwrap).collect();
-            assert_eq!(back[0], Record::Error(ErrorLevel::Ipv6, err));
-            let Record::Error(ErrorLevel::Packet, p) = back[1] else {
-                panic!()
-            };
-            assert_eq!(p.ee, ee);
-            assert_eq!(p.offender(), None);
-        }
-    }
-
-    #[test]
-    fn short_companions_are_truncation_errors() {
-        let abi = Abi::X86_64;
-        let c = |level, kind, data| Cmsg {
-            level,
-            kind,
-            len: 0,
-            offset: 0,
-            data,
-        };
-        assert_eq!(
-            Record::decode(c(SOL_IP, IP_TTL, &[1, 2]), &abi),
-            Err(Error::truncated(Structure::Int, 4, 2))
-        );
-        assert_eq!(
-            Record::decode(c(SOL_IP, IP_TOS, &[]), &abi),
-            Err(Error::truncated(Structure::Byte, 1, 0))
-        );
-        assert_eq!(
-            Record::decode(c(SOL_IP, IP_PKTINFO, &[0; 11]), &abi),
-            Err(Error::truncated(Structure::InPktinfo, 12, 11))
-        );
-        assert_eq!(
-            Record::decode(c(SOL_IPV6, IPV6_PKTINFO, &[0; 19]), &abi),
-            Err(Error::truncated(Structure::In6Pktinfo, 20, 19))
-        );
-        assert_eq!(
-            Record::decode(c(SOL_IPV6, IPV6_PATHMTU, &[0; 31]), &abi),
-            Err(Error::truncated(Structure::Ip6Mtuinfo, 32, 31))
-        );
-        assert_eq!(
-            Record::decode(c(1, 37, &[0; 47]), &abi),
-            Err(Error::truncated(Structure::ScmTimestamping, 48, 47))
-        );
-        assert_eq!(
-            Record::decode(c(SOL_IP, IP_RECVERR, &[0; 8]), &abi),
-            Err(Error::truncated(Structure::ExtendedErr, 16, 8))
-        );
-        assert!(matches!(
-            Record::decode(c(SOL_IP, 99, &[]), &abi),
-            Ok(Record::Other(_))
-        ));
-        // Socket level on another architecture is not SOL_SOCKET here.
-        assert!(matches!(
-            Record::decode(c(0xffff, 37, &[0; 48]), &abi),
-            Ok(Record::Other(_))
-        ));
-        assert!(matches!(
-            Record::decode(c(0xffff, 37, &[0; 48]), &Abi::MIPS64),
-            Ok(Record::Timestamping(_))
-        ));
-    }
-}
+mod tests;

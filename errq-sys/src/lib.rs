@@ -37,6 +37,7 @@
 
 mod batch;
 mod buffer;
+pub mod family;
 mod recv;
 mod send;
 pub mod sockopt;

@@ -159,6 +159,22 @@ fn record_round_trip(c: Cmsg<'_>, abi: &Abi) {
     debug(&r);
     if let Record::OptStats(attrs) = &r {
         opt_stats_with(attrs.remaining(), abi.endian);
+        // The same bytes read as J1939 statistics: a typed value or an error, no panic.
+        debug(errq_codec::j1939::J1939Stats::decode(attrs.clone()));
+    }
+    if let Record::Ipv6ExtHeader(h) = &r {
+        // The lenient header-chain view: bounded by the record, every header inside it.
+        bounded(
+            h.headers(),
+            h.bytes().len() / 8 + 2,
+            "ExtHeaderRecord::headers",
+            |x| {
+                if let Ok(x) = x {
+                    debug((x.kind(), x.next_header(), x.bytes().len()));
+                }
+            },
+        );
+        debug(h.header());
     }
     let mut buf = vec![0u8; abi.cmsg_space(c.data.len()) + 64];
     let mut w = CmsgWriter::new(&mut buf, *abi);
@@ -288,10 +304,17 @@ pub fn message(data: &[u8]) {
     }
     match (m.error(), m.meaning()) {
         (Some(e), Some(meaning)) => {
-            // Meaning::of sees the extended error only; the message adds the timestamps.
-            let mut expect = Meaning::of(&e.ee);
-            if let Meaning::Timestamp(t) = &mut expect {
-                t.timestamps = m.timestamping().copied();
+            // Meaning::at sees the extended error and its level only; the message adds the
+            // timestamps (and a J1939 report's statistics).
+            let level = m.error_level().expect("an error has a level");
+            let mut expect = Meaning::at(level, &e.ee);
+            match (&mut expect, &meaning) {
+                (Meaning::Timestamp(t), _) => t.timestamps = m.timestamping().copied(),
+                (Meaning::J1939(j), Meaning::J1939(got)) => {
+                    j.timestamps = m.timestamping().copied();
+                    j.stats = got.stats;
+                }
+                _ => {}
             }
             assert_eq!(meaning, expect);
             assert_eq!(m.offender(), e.offender());
@@ -311,11 +334,49 @@ pub fn message(data: &[u8]) {
             first_err.get_or_insert(e);
         }
     });
+    // problem() is the first record error, or else the offender's.
+    match first_err {
+        Some(e) => assert_eq!(Some(e), m.problem(), "problem() is the first record error"),
+        None => assert!(
+            matches!(
+                m.problem(),
+                None | Some(
+                    Error::Truncated {
+                        what: errq_codec::Structure::Offender,
+                        ..
+                    } | Error::Malformed {
+                        what: errq_codec::Structure::Offender,
+                        ..
+                    }
+                )
+            ),
+            "problem() without a record error is the offender's"
+        ),
+    }
+    bounded(m.problems(), bound + 1, "Message::problems", debug);
+    // The accessors of the rarer companions agree with the walk of companions().
+    let all = m.companions();
+    assert_eq!(m.tclass(), all.tclass);
+    assert_eq!(m.pktinfo6(), all.pktinfo6);
     assert_eq!(
-        first_err,
-        m.problem(),
-        "problem() is the first record error"
+        m.opt_stats().map(|s| s.attrs().remaining()),
+        all.opt_stats.as_ref().map(NlAttrs::remaining)
     );
+    // The payload, as chosen and as each kind: a value or a typed error, no panic; the
+    // chosen kind always applies.
+    let kind = m.payload_kind(None);
+    assert!(m.quoted(kind).is_ok() || m.read_payload(None).is_err());
+    debug((m.read_payload(None), m.probe_auto(None)));
+    for k in [
+        PayloadKind::Udp,
+        PayloadKind::Tcp,
+        PayloadKind::RawIp,
+        PayloadKind::TxTimestamp,
+        PayloadKind::OptStats,
+        PayloadKind::Frame,
+    ] {
+        debug((m.payload_kind(Some(k)), m.quoted(k)));
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -246,6 +246,17 @@ pub struct Ipv6ExtensionHeaders<'a> {
 }
 
 impl<'a> Ipv6ExtensionHeaders<'a> {
+    /// Walk a chain that starts with a header of kind `first` at the start of `bytes` (e.g.
+    /// an `IPV6_HOPOPTS` control message, which holds the header itself).
+    #[must_use]
+    pub const fn starting(first: IpProtocol, bytes: &'a [u8]) -> Self {
+        Self {
+            next: first,
+            rest: bytes,
+            done: false,
+        }
+    }
+
     /// The next-header value after the headers iterated so far.
     #[must_use]
     pub fn next_header(&self) -> IpProtocol {

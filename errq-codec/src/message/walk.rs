@@ -68,20 +68,21 @@ impl<'a> Message<'a> {
         }
     }
 
-    /// The walk for an ABI with an unusual word size.
+    /// The walk for an ABI with an unusual word size: [`Record::decode`] on each record,
+    /// the same decoding the fixed walk's rare records go through.
     pub(super) fn walk_any(&mut self, abi: &Abi) {
-        for r in Records::new(self.control, *abi) {
-            match r {
-                Ok(r) => self.take(r),
+        for c in Cmsgs::new(self.control, *abi) {
+            match c.and_then(|c| Ok((c.offset, Record::decode(c, abi)?))) {
+                Ok((offset, r)) => self.take(r, offset),
                 Err(e) => self.note(e),
             }
         }
     }
 
-    /// Keep a decoded record: the error, a common companion, or note that a rare one is
-    /// there.
+    /// Keep a decoded record found at `offset`: the error, a common companion, or note
+    /// where a rare one is.
     #[inline]
-    pub(super) fn take(&mut self, r: Record<'a>) {
+    pub(super) fn take(&mut self, r: Record<'a>, offset: usize) {
         let c = &mut self.common;
         match r {
             Record::Error(level, e) => self.error = Some((level, e)),
@@ -90,7 +91,10 @@ impl<'a> Message<'a> {
             Record::Tos(v) => c.tos = Some(v),
             Record::Pktinfo(p) => c.pktinfo = Some(p),
             Record::HopLimit(v) => c.hop_limit = Some(v),
-            _ => c.rare = true,
+            other => {
+                c.rare.any = true;
+                c.rare.note(&other, offset);
+            }
         }
     }
 
@@ -103,6 +107,7 @@ impl<'a> Message<'a> {
     ) -> Result<(), Error> {
         let e = if BE { Endian::Big } else { Endian::Little };
         let d = c.data;
+        let offset = c.offset;
         let comp = &mut self.common;
         let numbers = &abi.socket;
         // The socket level, where a hand-made ABI does not put it on a fixed level (those
@@ -111,10 +116,10 @@ impl<'a> Message<'a> {
             !matches!(c.level, SOL_IP | SOL_IPV6 | SOL_PACKET) && c.level == numbers.sol_socket;
         match (c.level, c.kind) {
             (SOL_IP, IP_RECVERR) => {
-                self.error = Some((ErrorLevel::Ip, ExtendedError::decode_in(d, e, abi.errno)?));
+                self.error = Some((Level::IP, ExtendedError::decode_in(d, e, abi.errno)?));
             }
             (SOL_IPV6, IPV6_RECVERR) => {
-                self.error = Some((ErrorLevel::Ipv6, ExtendedError::decode_in(d, e, abi.errno)?));
+                self.error = Some((Level::IPV6, ExtendedError::decode_in(d, e, abi.errno)?));
             }
             (SOL_IP, IP_TTL) => comp.ttl = Some(record::int(d, e)?),
             (SOL_IP, IP_TOS) => comp.tos = Some(record::tos(d)?),
@@ -135,10 +140,10 @@ impl<'a> Message<'a> {
                 )?);
             }
             _ => {
-                // A rare record: decoded for its errors, then only noted (`take`);
-                // `companions()` decodes it again.
-                let r = rare_record(c.level, c.kind, c.len, c.offset, d, abi)?;
-                self.take(r);
+                // A rare record (the other families' error records among them): decoded by
+                // `Record::decode`, then only noted (`take`); its accessor decodes it again.
+                let r = rare_record(c.level, c.kind, c.len, offset, d, abi)?;
+                self.take(r, offset);
             }
         }
         Ok(())
