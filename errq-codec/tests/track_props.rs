@@ -162,7 +162,6 @@ impl TsModel {
         match why {
             Unmatched::NoSend => self.stats.unmatched_no_send += 1,
             Unmatched::NotExpected => self.stats.unmatched_not_expected += 1,
-            Unmatched::Duplicate => self.stats.unmatched_duplicate += 1,
             Unmatched::Late => self.stats.unmatched_late += 1,
             Unmatched::UnknownStage => self.stats.unmatched_unknown_stage += 1,
         }
@@ -217,7 +216,8 @@ impl TsModel {
         } else if !s.rec.expected.contains(b) {
             Some(Unmatched::NotExpected)
         } else if s.rec.arrived.contains(b) {
-            Some(Unmatched::Duplicate)
+            self.stats.duplicates += 1;
+            return Outcome::Duplicate { token: s.rec.token };
         } else if s.rec.lost.contains(b) || s.rec.timed_out.contains(b) {
             Some(Unmatched::Late)
         } else {

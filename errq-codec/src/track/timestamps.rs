@@ -147,10 +147,10 @@ impl<T: Copy, const N: usize> TimestampTracker<T, N> {
                 registered: 0,
                 completed: 0,
                 matched: 0,
+                duplicates: 0,
                 unmatched: 0,
                 unmatched_no_send: 0,
                 unmatched_not_expected: 0,
-                unmatched_duplicate: 0,
                 unmatched_late: 0,
                 unmatched_unknown_stage: 0,
                 lost_reports: 0,
@@ -345,7 +345,9 @@ impl<T: Copy, const N: usize> TimestampTracker<T, N> {
         } else if !r.expected.contains(bit) {
             Some(Unmatched::NotExpected)
         } else if r.arrived.contains(bit) {
-            Some(Unmatched::Duplicate)
+            let token = r.token;
+            self.stats.duplicates = self.stats.duplicates.saturating_add(1);
+            return Outcome::Duplicate { token };
         } else if r.lost.contains(bit) || r.timed_out.contains(bit) {
             Some(Unmatched::Late)
         } else {
@@ -509,7 +511,6 @@ impl<T: Copy, const N: usize> TimestampTracker<T, N> {
         let c = match why {
             Unmatched::NoSend => &mut s.unmatched_no_send,
             Unmatched::NotExpected => &mut s.unmatched_not_expected,
-            Unmatched::Duplicate => &mut s.unmatched_duplicate,
             Unmatched::Late => &mut s.unmatched_late,
             Unmatched::UnknownStage => &mut s.unmatched_unknown_stage,
         };
