@@ -375,21 +375,28 @@ impl<T: Copy, const N: usize> TimestampTracker<T, N> {
             newly_lost = 1;
         }
         let token = r.token;
-        let record = *r;
-        let finished = slot.finished();
+        // Finished: Some(true) complete, Some(false) with a loss. The record is copied out
+        // only when it is handed out.
+        let finished = slot.finished().then_some(slot.record.lost.is_empty());
+        let record = if finished == Some(true) {
+            slot.state = State::Done;
+            Some(slot.record)
+        } else {
+            None
+        };
         self.stats.matched = self.stats.matched.saturating_add(1);
         self.stats.lost_reports = self.stats.lost_reports.saturating_add(newly_lost);
-        if !finished {
-            return Outcome::Stored { token };
-        }
-        if record.lost.is_empty() {
-            self.set_state(p, State::Done);
-            self.stats.completed = self.stats.completed.saturating_add(1);
-            self.compact();
-            Outcome::Complete(record)
-        } else {
-            self.finish_lost(p);
-            Outcome::Stored { token }
+        match (record, finished) {
+            (Some(record), _) => {
+                self.stats.completed = self.stats.completed.saturating_add(1);
+                self.compact();
+                Outcome::Complete(record)
+            }
+            (None, Some(false)) => {
+                self.finish_lost(p);
+                Outcome::Stored { token }
+            }
+            _ => Outcome::Stored { token },
         }
     }
 
