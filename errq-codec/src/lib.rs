@@ -72,6 +72,7 @@ pub mod optstats;
 pub mod record;
 pub mod timestamp;
 pub mod track;
+pub mod uring;
 
 pub mod checksum;
 pub mod ext;
