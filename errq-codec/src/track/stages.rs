@@ -32,7 +32,7 @@ impl Stages {
     /// `SCM_TSTAMP_ACK` (`SOF_TIMESTAMPING_TX_ACK`, TCP only).
     #[doc(alias = "SCM_TSTAMP_ACK")]
     pub const ACK: Self = Self(1 << 2);
-    /// `SCM_TSTAMP_COMPLETION` (`SOF_TIMESTAMPING_TX_COMPLETION`, Linux 6.15).
+    /// `SCM_TSTAMP_COMPLETION` (`SOF_TIMESTAMPING_TX_COMPLETION`).
     #[doc(alias = "SCM_TSTAMP_COMPLETION")]
     pub const COMPLETION: Self = Self(1 << 3);
     /// Every stage this module knows.

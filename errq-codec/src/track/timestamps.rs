@@ -86,7 +86,9 @@ impl<T: Copy> Slot<T> {
 ///
 /// `T` is the caller's token (a packet number, a buffer index, a send time); `N` the most
 /// sends outstanding at once. Nothing allocates; the tracker lives where the caller puts
-/// it (`N` slots of about 100 bytes plus `T`: box a large one).
+/// it: `N` slots of 112 bytes with a `u32` token (more for a larger `T`). Box a large one;
+/// `Box::new(TimestampTracker::datagram())` may build it on the stack first, so keep `N` to
+/// what the stack holds or build it in a static.
 ///
 /// ```
 /// use core::time::Duration;
