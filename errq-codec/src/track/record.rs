@@ -149,3 +149,22 @@ pub struct TimestampStats {
     /// Sends given up by [`crate::track::TimestampTracker::expire`].
     pub timed_out_sends: u64,
 }
+
+impl TimestampStats {
+    /// All zero (what `Default` gives, usable in a `const`).
+    pub(crate) const ZERO: Self = Self {
+        registered: 0,
+        completed: 0,
+        matched: 0,
+        duplicates: 0,
+        unmatched: 0,
+        unmatched_no_send: 0,
+        unmatched_not_expected: 0,
+        unmatched_late: 0,
+        unmatched_unknown_stage: 0,
+        lost_reports: 0,
+        lost_sends: 0,
+        timed_out_reports: 0,
+        timed_out_sends: 0,
+    };
+}

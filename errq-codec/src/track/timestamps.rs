@@ -13,7 +13,16 @@
 //!   bytes that starts `K` bytes after the point OPT_ID was set reports key `K + n - 1`.
 //!   Register it with [`TimestampTracker::register_bytes`]`(K, n, ..)`: any report key
 //!   inside `K..=K+n-1` matches it (a report of a retransmission that the kernel
-//!   collapsed into a neighbour keeps that neighbour's key).
+//!   collapsed into a neighbour keeps that neighbour's key). The key lives on the skb, not
+//!   the write: a write appended to an skb not yet sent moves that skb's key to its own last
+//!   byte, and the earlier write gets no report (the tracker finds it lost). Send with
+//!   `MSG_EOR` to give each write its own skb (`tcp_skb_can_collapse_to` refuses to append
+//!   to an skb marked end-of-record). A retransmitted skb reports SCHED and SND again
+//!   ([`Outcome::Duplicate`]).
+//!
+//! Register each send as soon as its call returned, before the next drain: a report for a
+//! key not registered yet is [`Unmatched::NoSend`], and proves the earlier sends' reports of
+//! its stage came or were lost.
 //!
 //! Keys wrap at 2^32 and are compared with serial-number arithmetic (RFC 1982): sends must
 //! be registered with increasing keys, and all outstanding keys must lie within 2^31 of the
@@ -145,21 +154,7 @@ impl<T: Copy, const N: usize> TimestampTracker<T, N> {
             previous: None,
             cursor: [0; 4],
             lost_waiting: 0,
-            stats: TimestampStats {
-                registered: 0,
-                completed: 0,
-                matched: 0,
-                duplicates: 0,
-                unmatched: 0,
-                unmatched_no_send: 0,
-                unmatched_not_expected: 0,
-                unmatched_late: 0,
-                unmatched_unknown_stage: 0,
-                lost_reports: 0,
-                lost_sends: 0,
-                timed_out_reports: 0,
-                timed_out_sends: 0,
-            },
+            stats: TimestampStats::ZERO,
         }
     }
 
