@@ -211,6 +211,27 @@ impl TxTimestampCqe {
     }
 }
 
+/// `key 5 SCHED software 1795300418.000000042, more`, or `end: errno 125`.
+impl core::fmt::Display for TxTimestampCqe {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if !self.more() {
+            return write!(f, "end: errno {}", self.res.unsigned_abs());
+        }
+        let stage = self.stage();
+        write!(f, "key {} ", u32::from_ne_bytes(self.res.to_ne_bytes()))?;
+        match stage.name() {
+            Some(name) => f.write_str(name)?,
+            None => write!(f, "stage {}", stage.0)?,
+        }
+        let clock = if self.hardware() {
+            "hardware"
+        } else {
+            "software"
+        };
+        write!(f, " {clock} {}.{:09}, more", self.tv_sec, self.tv_nsec)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +274,10 @@ mod tests {
         };
         assert_eq!(report.key, 0xffff_fffe);
         assert_eq!(report.time, Timespec { sec: 7, nsec: 9 });
+        assert_eq!(
+            std::format!("{cqe}"),
+            "key 4294967294 COMPLETION hardware 7.000000009, more"
+        );
         let be = bytes(1, 2, 7, 9, Endian::Big);
         assert_eq!(be[8..16], [0, 0, 0, 1, 0, 0, 0, 2]);
     }

@@ -162,7 +162,6 @@ impl TsModel {
         match why {
             Unmatched::NoSend => self.stats.unmatched_no_send += 1,
             Unmatched::NotExpected => self.stats.unmatched_not_expected += 1,
-            Unmatched::Duplicate => self.stats.unmatched_duplicate += 1,
             Unmatched::Late => self.stats.unmatched_late += 1,
             Unmatched::UnknownStage => self.stats.unmatched_unknown_stage += 1,
         }
@@ -217,7 +216,8 @@ impl TsModel {
         } else if !s.rec.expected.contains(b) {
             Some(Unmatched::NotExpected)
         } else if s.rec.arrived.contains(b) {
-            Some(Unmatched::Duplicate)
+            self.stats.duplicates += 1;
+            return Outcome::Duplicate { token: s.rec.token };
         } else if s.rec.lost.contains(b) || s.rec.timed_out.contains(b) {
             Some(Unmatched::Late)
         } else {
@@ -790,4 +790,69 @@ fn full_trackers_refuse_without_panicking() {
     let e = TrackError::Full { capacity: 2 };
     assert_eq!(e.to_string(), "tracker full (2 sends outstanding)");
     let _: &dyn std::error::Error = &e;
+}
+
+/// The size a user boxes: one slot per send.
+#[test]
+fn sizes() {
+    let per_slot = std::mem::size_of::<TimestampTracker<u32, 2>>()
+        - std::mem::size_of::<TimestampTracker<u32, 1>>();
+    let zc = std::mem::size_of::<ZerocopyTracker<u32, 2>>()
+        - std::mem::size_of::<ZerocopyTracker<u32, 1>>();
+    eprintln!("timestamp slot {per_slot} bytes, zerocopy slot {zc} bytes");
+    assert!(per_slot <= 128 && zc <= 32, "{per_slot} {zc}");
+}
+
+/// `TxReport::from_message` on real x86_64 captures (`tests/captures/*.x86_64.txt`): a
+/// timestamp gives its report, an ICMP error is not a timestamp, and the timestamp's error
+/// record without its `SO_TIMESTAMPING` record (the capture's first cmsg cut away) has no
+/// time.
+#[test]
+fn reports_from_real_messages() {
+    use errq_codec::message::Message;
+    fn control(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/captures/{name}.x86_64.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let hex = text
+            .lines()
+            .find_map(|l| l.strip_prefix("control: "))
+            .unwrap();
+        (0..hex.len() / 2)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+            .collect()
+    }
+    let c = control("udp4_tstamp_sched");
+    let m = Message::decode(&c, 0x2000, &[], &[]);
+    let r = TxReport::from_message(&m).unwrap();
+    assert_eq!((r.key, r.stage, r.hardware), (0, TstampKind::SCHED, false));
+    assert_eq!(
+        r.time,
+        Timespec {
+            sec: 1_795_300_418,
+            nsec: 175_858_093
+        }
+    );
+    // The SO_TIMESTAMPING_OLD record is the first 64 bytes (CMSG_SPACE(48)).
+    let m = Message::decode(&c[64..], 0x2000, &[], &[]);
+    assert_eq!(
+        TxReport::from_message(&m),
+        Err(TrackError::NoTime {
+            stage: TstampKind::SCHED,
+            key: 0
+        })
+    );
+    let c = control("udp4_port_unreach_lo");
+    let m = Message::decode(&c, 0x2000, &[], &[]);
+    assert_eq!(TxReport::from_message(&m), Err(TrackError::NotATimestamp));
+    assert_eq!(
+        TrackError::NoTime {
+            stage: TstampKind::SCHED,
+            key: 0
+        }
+        .to_string(),
+        "TX timestamp SCHED key 0 carries no time"
+    );
 }

@@ -1,7 +1,8 @@
 //! No allocation on the decode and drain paths, proven with a counting global allocator:
 //! every real x86_64 capture decoded in full (records, error, meaning, offender, destination,
 //! companions, one-line display, payload, RFC 4884 extension objects), and a live loopback
-//! error queue drained with `errq_sys::recv_error`, `RecvBuffers` and `BatchBuffers`.
+//! error queue drained with `errq_sys::recv_error`, `RecvBuffers` and `BatchBuffers`, and the
+//! trackers of `errq_codec::track` (alone on captured reports, and fed by a live drain).
 //!
 //! Only allocations made by the test's own thread while it is counting are counted, so the
 //! test harness's other threads do not disturb it.
@@ -367,4 +368,176 @@ fn draining_allocates_nothing() {
     });
     assert_eq!(n, 0, "BatchBuffers allocated {n} times");
     assert!(got.0 && got.1 >= 1, "no error read: {got:?}");
+}
+
+/// The trackers of `errq_codec::track`: registering, feeding reports decoded from real
+/// captures, completions, losses, expiry, the iterators and the error's `Display`.
+#[test]
+fn tracking_allocates_nothing() {
+    use errq_codec::meaning::ZerocopyRange;
+    use errq_codec::timestamp::TstampKind;
+    use errq_codec::track::{
+        Outcome, Stages, TimestampTracker, TrackError, TxReport, ZerocopyTracker,
+    };
+    use std::time::Duration;
+
+    let sched = support::load("udp4_tstamp_sched");
+    let snd = support::load("udp4_tstamp_tsonly");
+    let zc = support::load("udp4_zerocopy");
+    // Built before counting: the Box is the caller's choice, not the tracker's.
+    let mut t: Box<TimestampTracker<u32, 256>> = Box::new(TimestampTracker::datagram());
+    let mut z: Box<ZerocopyTracker<u32, 256>> = Box::new(ZerocopyTracker::new());
+    let mut line = Line {
+        buf: [0; 512],
+        len: 0,
+    };
+    let (acc, n) = allocations(|| {
+        let mut acc = 0u64;
+        let m = Message::decode(
+            sched.control(),
+            sched.flags,
+            &sched.msg_name,
+            &sched.payload,
+        );
+        let first = TxReport::from_message(&m).expect("SCHED report");
+        let m = Message::decode(snd.control(), snd.flags, &snd.msg_name, &snd.payload);
+        let second = TxReport::from_message(&m).expect("SND report");
+        assert_eq!(
+            (first.stage, second.stage),
+            (TstampKind::SCHED, TstampKind::SND)
+        );
+        let now = Duration::from_millis(1);
+        for key in 0..1000u32 {
+            t.register(key, Stages::SCHED | Stages::SND, key, now)
+                .expect("room");
+            // Every 7th send loses its SCHED report; the last one loses both.
+            if key % 7 != 3 && key != 999 {
+                let r = TxReport { key, ..first };
+                acc += u64::from(matches!(t.feed(&r), Outcome::Stored { .. }));
+            }
+            if key != 999 {
+                if let Outcome::Complete(rec) = t.feed(&TxReport { key, ..second }) {
+                    acc += rec
+                        .latency(TstampKind::SCHED, TstampKind::SND)
+                        .map_or(1, |d| d.as_nanos() as u64 + 1);
+                }
+            }
+            while let Some(lost) = t.pop_lost() {
+                acc += u64::from(lost.lost.len());
+            }
+        }
+        acc += t.pending().count() as u64;
+        while let Some(gone) = t.expire(Duration::from_secs(1), Duration::ZERO) {
+            acc += u64::from(gone.timed_out.len());
+        }
+        acc += t.stats().lost_reports + t.stats().completed;
+        let m = Message::decode(zc.control(), zc.flags, &zc.msg_name, &zc.payload);
+        let Some(errq_codec::meaning::Meaning::Zerocopy(range)) = m.meaning() else {
+            panic!("not zerocopy")
+        };
+        for i in 0..=range.hi {
+            z.register(i, now).expect("room");
+        }
+        acc += z
+            .complete(range, counter_is_token)
+            .expect("the captured range");
+        for i in 0..100u32 {
+            z.register(i, now).expect("room");
+        }
+        let lo = z.next_counter() - 100;
+        acc += z
+            .complete(
+                ZerocopyRange {
+                    lo: lo + 50,
+                    hi: lo + 99,
+                    copied: true,
+                },
+                |_, _| {},
+            )
+            .expect("possible");
+        acc += z.overtaken() as u64 + z.pending().count() as u64;
+        acc += z.older_than(Duration::from_secs(1), Duration::ZERO).count() as u64;
+        let e = z
+            .complete(
+                ZerocopyRange {
+                    lo: 0,
+                    hi: 5,
+                    copied: false,
+                },
+                |_, _| {},
+            )
+            .expect_err("already completed");
+        // An io_uring completion, decoded and fed like a recvmsg report.
+        let mut cqe = [0u8; 32];
+        cqe[8..12].copy_from_slice(&5i32.to_ne_bytes());
+        cqe[12..16].copy_from_slice(&(2u32 | 1 << 17).to_ne_bytes()); // MORE, SCHED
+        cqe[16..24].copy_from_slice(&9u64.to_ne_bytes());
+        let c = errq_codec::uring::TxTimestampCqe::decode(&cqe, errq_codec::abi::Endian::NATIVE)
+            .expect("32 bytes");
+        let errq_codec::uring::TxTimestampCompletion::Report { report: r, .. } =
+            c.completion().expect("a valid time")
+        else {
+            panic!("a report")
+        };
+        t.register(2000, Stages::SCHED, 5, now).expect("room");
+        acc += u64::from(matches!(
+            t.feed(&TxReport { key: 2000, ..r }),
+            Outcome::Complete(_)
+        ));
+        line.len = 0;
+        write!(line, "{e} / {} / {c}", TrackError::Full { capacity: 1 }).expect("the line fits");
+        acc += line.len as u64 + u64::from(z.stats().worth_keeping().unwrap_or(true));
+        acc
+    });
+    assert_eq!(n, 0, "tracking allocated {n} times");
+    assert!(acc > 1000, "nothing tracked: {acc}");
+    // 999 sends got SND, 143 of them (key % 7 == 3) lost SCHED; and the io_uring one.
+    assert_eq!(t.stats().completed, 999 - 143 + 1);
+    assert!(t.is_empty());
+}
+
+/// Counter i was registered with token i.
+fn counter_is_token(c: u32, token: u32) {
+    assert_eq!(c, token);
+}
+
+/// A live drain of TX timestamps (loopback, no root needed) fed to the tracker.
+#[test]
+fn draining_into_the_tracker_allocates_nothing() {
+    use errq_codec::track::{Outcome, Stages, TimestampTracker, TxReport};
+    use errq_sys::Timestamping;
+    use std::time::Duration;
+
+    let rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    errq_sys::set_so_timestamping(
+        &tx,
+        Timestamping::TX_SOFTWARE
+            | Timestamping::TX_SCHED
+            | Timestamping::SOFTWARE
+            | Timestamping::OPT_ID
+            | Timestamping::OPT_TSONLY,
+    )
+    .expect("SO_TIMESTAMPING");
+    let to = rx.local_addr().expect("addr");
+    let mut t: Box<TimestampTracker<u32, 64>> = Box::new(TimestampTracker::datagram());
+    let mut batch: Box<BatchBuffers<16>> = Box::default();
+    for key in 0..8u32 {
+        tx.send_to(b"stamp", to).expect("send");
+        t.register(key, Stages::SCHED | Stages::SND, key, Duration::ZERO)
+            .expect("room");
+    }
+    support::wait_err(&tx).expect("reports");
+    std::thread::sleep(Duration::from_millis(50));
+    let (complete, n) = allocations(|| {
+        let mut complete = 0;
+        let r = batch.drain(&tx, |_, m| {
+            if let Ok(report) = TxReport::from_message(&m) {
+                complete += usize::from(matches!(t.feed(&report), Outcome::Complete(_)));
+            }
+        });
+        (r.is_ok(), complete)
+    });
+    assert_eq!(n, 0, "drain + track allocated {n} times");
+    assert_eq!(complete, (true, 8));
 }

@@ -89,9 +89,6 @@ pub enum Unmatched {
     NoSend,
     /// The send did not ask for this stage.
     NotExpected,
-    /// The send already has this stage's report (e.g. a software and a hardware report
-    /// with `SOF_TIMESTAMPING_OPT_TX_SWHW`): the first one is kept.
-    Duplicate,
     /// The tracker had declared this report lost: it came against the order the tracker
     /// relies on (see [`crate::track::timestamps`]).
     Late,
@@ -110,6 +107,13 @@ pub enum Outcome<T> {
     },
     /// The report completed its send: every stage asked for arrived.
     Complete(SendRecord<T>),
+    /// The send already has this stage's report; the first one is kept. TCP reports
+    /// SCHED and SND again for every retransmission of an skb (the timestamp flags stay on
+    /// it), and `SOF_TIMESTAMPING_OPT_TX_SWHW` sends a software and a hardware SND.
+    Duplicate {
+        /// The send's token.
+        token: T,
+    },
     /// Not stored.
     Unmatched(Unmatched),
 }
@@ -123,14 +127,14 @@ pub struct TimestampStats {
     pub completed: u64,
     /// Reports stored.
     pub matched: u64,
+    /// Reports of a stage their send already had ([`Outcome::Duplicate`]).
+    pub duplicates: u64,
     /// Reports not stored, each counted in one of the `unmatched_*` fields too.
     pub unmatched: u64,
     /// ... of which [`Unmatched::NoSend`].
     pub unmatched_no_send: u64,
     /// ... [`Unmatched::NotExpected`].
     pub unmatched_not_expected: u64,
-    /// ... [`Unmatched::Duplicate`].
-    pub unmatched_duplicate: u64,
     /// ... [`Unmatched::Late`].
     pub unmatched_late: u64,
     /// ... [`Unmatched::UnknownStage`].
@@ -144,4 +148,23 @@ pub struct TimestampStats {
     pub timed_out_reports: u64,
     /// Sends given up by [`crate::track::TimestampTracker::expire`].
     pub timed_out_sends: u64,
+}
+
+impl TimestampStats {
+    /// All zero (what `Default` gives, usable in a `const`).
+    pub(crate) const ZERO: Self = Self {
+        registered: 0,
+        completed: 0,
+        matched: 0,
+        duplicates: 0,
+        unmatched: 0,
+        unmatched_no_send: 0,
+        unmatched_not_expected: 0,
+        unmatched_late: 0,
+        unmatched_unknown_stage: 0,
+        lost_reports: 0,
+        lost_sends: 0,
+        timed_out_reports: 0,
+        timed_out_sends: 0,
+    };
 }

@@ -16,6 +16,8 @@ use crate::timestamp::{Timespec, TstampKind};
 /// assert_eq!(Stages::of(TstampKind::SCHED), Some(Stages::SCHED));
 /// assert_eq!(s.len(), 2);
 /// assert_eq!(s.to_string(), "SND|SCHED");
+/// assert_eq!((Stages::ACK | Stages(0x30)).to_string(), "ACK|0x30");
+/// assert_eq!(Stages(0x30).to_string(), "0x30");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Stages(pub u8);
@@ -32,7 +34,7 @@ impl Stages {
     /// `SCM_TSTAMP_ACK` (`SOF_TIMESTAMPING_TX_ACK`, TCP only).
     #[doc(alias = "SCM_TSTAMP_ACK")]
     pub const ACK: Self = Self(1 << 2);
-    /// `SCM_TSTAMP_COMPLETION` (`SOF_TIMESTAMPING_TX_COMPLETION`, Linux 6.15).
+    /// `SCM_TSTAMP_COMPLETION` (`SOF_TIMESTAMPING_TX_COMPLETION`).
     #[doc(alias = "SCM_TSTAMP_COMPLETION")]
     pub const COMPLETION: Self = Self(1 << 3);
     /// Every stage this module knows.
@@ -120,7 +122,10 @@ impl fmt::Display for Stages {
             write!(f, "{k}")?;
         }
         if !self.is_known() {
-            write!(f, "|{:#x}", self.0 & !Self::ALL.0)?;
+            if !first {
+                f.write_str("|")?;
+            }
+            write!(f, "{:#x}", self.0 & !Self::ALL.0)?;
         }
         Ok(())
     }

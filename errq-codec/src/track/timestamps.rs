@@ -13,7 +13,16 @@
 //!   bytes that starts `K` bytes after the point OPT_ID was set reports key `K + n - 1`.
 //!   Register it with [`TimestampTracker::register_bytes`]`(K, n, ..)`: any report key
 //!   inside `K..=K+n-1` matches it (a report of a retransmission that the kernel
-//!   collapsed into a neighbour keeps that neighbour's key).
+//!   collapsed into a neighbour keeps that neighbour's key). The key lives on the skb, not
+//!   the write: a write appended to an skb not yet sent moves that skb's key to its own last
+//!   byte, and the earlier write gets no report (the tracker finds it lost). Send with
+//!   `MSG_EOR` to give each write its own skb (`tcp_skb_can_collapse_to` refuses to append
+//!   to an skb marked end-of-record). A retransmitted skb reports SCHED and SND again
+//!   ([`Outcome::Duplicate`]).
+//!
+//! Register each send as soon as its call returned, before the next drain: a report for a
+//! key not registered yet is [`Unmatched::NoSend`], and proves the earlier sends' reports of
+//! its stage came or were lost.
 //!
 //! Keys wrap at 2^32 and are compared with serial-number arithmetic (RFC 1982): sends must
 //! be registered with increasing keys, and all outstanding keys must lie within 2^31 of the
@@ -86,7 +95,9 @@ impl<T: Copy> Slot<T> {
 ///
 /// `T` is the caller's token (a packet number, a buffer index, a send time); `N` the most
 /// sends outstanding at once. Nothing allocates; the tracker lives where the caller puts
-/// it (`N` slots of about 100 bytes plus `T`: box a large one).
+/// it: `N` slots of 112 bytes with a `u32` token (more for a larger `T`). Box a large one;
+/// `Box::new(TimestampTracker::datagram())` may build it on the stack first, so keep `N` to
+/// what the stack holds or build it in a static.
 ///
 /// ```
 /// use core::time::Duration;
@@ -143,21 +154,7 @@ impl<T: Copy, const N: usize> TimestampTracker<T, N> {
             previous: None,
             cursor: [0; 4],
             lost_waiting: 0,
-            stats: TimestampStats {
-                registered: 0,
-                completed: 0,
-                matched: 0,
-                unmatched: 0,
-                unmatched_no_send: 0,
-                unmatched_not_expected: 0,
-                unmatched_duplicate: 0,
-                unmatched_late: 0,
-                unmatched_unknown_stage: 0,
-                lost_reports: 0,
-                lost_sends: 0,
-                timed_out_reports: 0,
-                timed_out_sends: 0,
-            },
+            stats: TimestampStats::ZERO,
         }
     }
 
@@ -345,7 +342,9 @@ impl<T: Copy, const N: usize> TimestampTracker<T, N> {
         } else if !r.expected.contains(bit) {
             Some(Unmatched::NotExpected)
         } else if r.arrived.contains(bit) {
-            Some(Unmatched::Duplicate)
+            let token = r.token;
+            self.stats.duplicates = self.stats.duplicates.saturating_add(1);
+            return Outcome::Duplicate { token };
         } else if r.lost.contains(bit) || r.timed_out.contains(bit) {
             Some(Unmatched::Late)
         } else {
@@ -373,21 +372,28 @@ impl<T: Copy, const N: usize> TimestampTracker<T, N> {
             newly_lost = 1;
         }
         let token = r.token;
-        let record = *r;
-        let finished = slot.finished();
+        // Finished: Some(true) complete, Some(false) with a loss. The record is copied out
+        // only when it is handed out.
+        let finished = slot.finished().then_some(slot.record.lost.is_empty());
+        let record = if finished == Some(true) {
+            slot.state = State::Done;
+            Some(slot.record)
+        } else {
+            None
+        };
         self.stats.matched = self.stats.matched.saturating_add(1);
         self.stats.lost_reports = self.stats.lost_reports.saturating_add(newly_lost);
-        if !finished {
-            return Outcome::Stored { token };
-        }
-        if record.lost.is_empty() {
-            self.set_state(p, State::Done);
-            self.stats.completed = self.stats.completed.saturating_add(1);
-            self.compact();
-            Outcome::Complete(record)
-        } else {
-            self.finish_lost(p);
-            Outcome::Stored { token }
+        match (record, finished) {
+            (Some(record), _) => {
+                self.stats.completed = self.stats.completed.saturating_add(1);
+                self.compact();
+                Outcome::Complete(record)
+            }
+            (None, Some(false)) => {
+                self.finish_lost(p);
+                Outcome::Stored { token }
+            }
+            _ => Outcome::Stored { token },
         }
     }
 
@@ -509,7 +515,6 @@ impl<T: Copy, const N: usize> TimestampTracker<T, N> {
         let c = match why {
             Unmatched::NoSend => &mut s.unmatched_no_send,
             Unmatched::NotExpected => &mut s.unmatched_not_expected,
-            Unmatched::Duplicate => &mut s.unmatched_duplicate,
             Unmatched::Late => &mut s.unmatched_late,
             Unmatched::UnknownStage => &mut s.unmatched_unknown_stage,
         };
