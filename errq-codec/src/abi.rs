@@ -434,6 +434,18 @@ mod tests {
         );
         #[cfg(all(target_arch = "x86", target_os = "linux"))]
         assert_eq!(Abi { name: "i686", ..n }, Abi::I686);
+        // The big-endian Miri job (.ci/miri_be.sh) interprets s390x: there the native fast
+        // path must be the big-endian 64-bit layout.
+        #[cfg(all(target_arch = "s390x", target_os = "linux"))]
+        assert_eq!(Abi { name: "s390x", ..n }, Abi::S390X);
+        #[cfg(all(target_arch = "powerpc64", target_endian = "big", target_os = "linux"))]
+        assert_eq!(
+            Abi {
+                name: "powerpc64",
+                ..n
+            },
+            Abi::POWERPC64
+        );
     }
 
     #[test]
