@@ -1,87 +1,190 @@
-//! Asynchronous waiting and reading, on tokio (feature `tokio`).
+//! Asynchronous waiting and reading, on tokio (feature `tokio`, tokio 1.36 or later).
 //!
 //! The error queue signals readiness as `POLLERR`/`EPOLLERR`, which tokio exposes as
-//! [`Interest::ERROR`]. Two ways in:
+//! [`Interest::ERROR`]. Every function here takes any [`AsyncErrorQueue`]: a
+//! [`tokio::net::UdpSocket`], a [`tokio::net::TcpStream`], or any socket wrapped in an
+//! [`AsyncFd`] (a `socket2::Socket` or `std::net::UdpSocket` set non-blocking). The shapes
+//! match the blocking ones: [`recv_message`] is [`RecvBuffers::recv_message`] that waits,
+//! [`recv_error`] is [`RecvBuffers::recv`] that waits, [`recv_batch`] is
+//! [`BatchBuffers::recv`] that waits.
 //!
-//! - a socket wrapped in [`AsyncFd`] (any `AsRawFd + AsFd`, e.g. a `socket2::Socket` or
-//!   `std::net::UdpSocket` set non-blocking): [`wait_error`], [`recv_error`],
-//!   [`recv_batch`];
-//! - a [`tokio::net::UdpSocket`]: [`recv_error_udp`].
+//! A `socket2::Socket` reaches tokio without `unsafe`: set it non-blocking, turn it into a
+//! `std::net::UdpSocket` (`socket.into()`), then `tokio::net::UdpSocket::from_std`.
 //!
-//! Registering a socket is the caller's step: `AsyncFd::register` (tokio 1.54 and later,
-//! `unsafe` because the fd must stay open while registered) or `AsyncFd::new` before that.
-//! The socket must be non-blocking.
+//! # Fairness
+//! Every function consumes one unit of tokio's cooperative budget per call and only reports
+//! readiness that a non-blocking `poll` confirms: a loop that waits without reading yields
+//! to the runtime every budget's worth of calls instead of starving other tasks, and a stale
+//! readiness (the queue was emptied by some other read) is cleared, not reported again.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use errq_sys::{set_recverr, RecvBuffers};
+//!
+//! let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+//! set_recverr(&socket, true)?;
+//! socket.send_to(b"probe", "127.0.0.1:9").await?; // nothing listens on port 9
+//! let mut buffers: RecvBuffers = RecvBuffers::new();
+//! let (_received, message) = errq_sys::tokio::recv_message(&socket, &mut buffers).await?;
+//! println!("{message}"); // ICMP destination unreachable (port unreachable) from 127.0.0.1 ...
+//! # Ok(()) }
+//! ```
 
+use std::future::Future;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
 use ::tokio::io::unix::AsyncFd;
 use ::tokio::io::Interest;
+use errq_codec::message::Message;
 
+use crate::wait::error_pending;
 use crate::{BatchBuffers, Received, RecvBuffers};
 
-/// Wait until `fd` reports `POLLERR` (error queue non-empty or `SO_ERROR` pending).
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A tokio-registered socket whose error queue can be awaited: [`AsyncFd`],
+/// [`tokio::net::UdpSocket`], [`tokio::net::TcpStream`].
 ///
-/// The readiness is not cleared: the next read decides. Prefer [`recv_error`], which clears
-/// it when the queue turns out empty.
+/// Sealed: the functions of this module are the interface.
+pub trait AsyncErrorQueue: sealed::Sealed {
+    /// Wait for `POLLERR`, run `f` on the socket's fd, and clear the readiness when `f`
+    /// reports `WouldBlock` (then wait again). Consumes tokio's cooperative budget.
+    #[doc(hidden)]
+    fn error_io<R: Send, F: FnMut(BorrowedFd<'_>) -> io::Result<R> + Send>(
+        &self,
+        f: F,
+    ) -> impl Future<Output = io::Result<R>> + Send;
+}
+
+impl<T: AsRawFd + AsFd + Send + Sync> sealed::Sealed for AsyncFd<T> {}
+impl<T: AsRawFd + AsFd + Send + Sync> AsyncErrorQueue for AsyncFd<T> {
+    fn error_io<R: Send, F: FnMut(BorrowedFd<'_>) -> io::Result<R> + Send>(
+        &self,
+        mut f: F,
+    ) -> impl Future<Output = io::Result<R>> + Send {
+        self.async_io(Interest::ERROR, move |inner| f(inner.as_fd()))
+    }
+}
+
+impl sealed::Sealed for ::tokio::net::UdpSocket {}
+impl AsyncErrorQueue for ::tokio::net::UdpSocket {
+    fn error_io<R: Send, F: FnMut(BorrowedFd<'_>) -> io::Result<R> + Send>(
+        &self,
+        mut f: F,
+    ) -> impl Future<Output = io::Result<R>> + Send {
+        self.async_io(Interest::ERROR, move || f(self.as_fd()))
+    }
+}
+
+impl sealed::Sealed for ::tokio::net::TcpStream {}
+impl AsyncErrorQueue for ::tokio::net::TcpStream {
+    fn error_io<R: Send, F: FnMut(BorrowedFd<'_>) -> io::Result<R> + Send>(
+        &self,
+        mut f: F,
+    ) -> impl Future<Output = io::Result<R>> + Send {
+        self.async_io(Interest::ERROR, move || f(self.as_fd()))
+    }
+}
+
+/// `WouldBlock`, which tells tokio to clear the readiness and wait for the next event.
+fn would_block<T>() -> io::Result<T> {
+    Err(io::Error::from(io::ErrorKind::WouldBlock))
+}
+
+/// Wait until the socket reports `POLLERR` (error queue non-empty, or `SO_ERROR` pending).
+///
+/// Nothing is read: the entry stays queued for [`recv_error`] or a blocking read. The
+/// readiness is confirmed with a non-blocking `poll` first, so an error queue emptied by
+/// another reader does not wake this again; and each call consumes tokio's cooperative
+/// budget, so a loop that waits without reading yields to other tasks instead of spinning
+/// the runtime.
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+/// errq_sys::set_recverr(&socket, true)?;
+/// socket.send_to(b"probe", "127.0.0.1:9").await?;
+/// errq_sys::tokio::wait_error(&socket).await?; // an ICMP port unreachable is queued
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
-/// A failure of the tokio reactor.
-pub async fn wait_error<T: AsRawFd>(fd: &AsyncFd<T>) -> io::Result<()> {
-    let guard = fd.ready(Interest::ERROR).await?;
-    drop(guard);
-    Ok(())
+/// A `poll` failure, or a failure of the tokio reactor.
+#[doc(alias = "POLLERR")]
+pub async fn wait_error<S: AsyncErrorQueue>(socket: &S) -> io::Result<()> {
+    socket
+        .error_io(|fd| {
+            if error_pending(fd)? {
+                Ok(())
+            } else {
+                would_block()
+            }
+        })
+        .await
 }
 
 /// Wait for and read one error-queue message into `buffers`; decode it with
-/// [`RecvBuffers::message`].
+/// [`RecvBuffers::message`], or use [`recv_message`], which does both.
 ///
 /// # Errors
 /// As [`crate::recv_error`], or a failure of the tokio reactor.
-pub async fn recv_error<T: AsRawFd + AsFd, const P: usize, const C: usize>(
-    fd: &AsyncFd<T>,
+#[doc(alias = "recvmsg")]
+pub async fn recv_error<S: AsyncErrorQueue, const P: usize, const C: usize>(
+    socket: &S,
     buffers: &mut RecvBuffers<P, C>,
 ) -> io::Result<Received> {
-    loop {
-        let mut guard = fd.ready(Interest::ERROR).await?;
-        match buffers.recv(guard.get_inner())? {
-            Some(received) => return Ok(received),
-            None => guard.clear_ready(),
-        }
-    }
+    socket
+        .error_io(|fd| match buffers.recv(fd)? {
+            Some(received) => Ok(received),
+            None => would_block(),
+        })
+        .await
+}
+
+/// Wait for, read and decode one error-queue message: the async
+/// [`RecvBuffers::recv_message`].
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// use errq_sys::{set_recverr, RecvBuffers};
+/// let stream = tokio::net::TcpStream::connect("127.0.0.1:8080").await?;
+/// set_recverr(&stream, true)?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let (received, message) = errq_sys::tokio::recv_message(&stream, &mut buffers).await?;
+/// println!("{message} ({} payload bytes)", received.payload_len);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// As [`crate::recv_error`], or a failure of the tokio reactor.
+pub async fn recv_message<'b, S: AsyncErrorQueue, const P: usize, const C: usize>(
+    socket: &S,
+    buffers: &'b mut RecvBuffers<P, C>,
+) -> io::Result<(Received, Message<'b>)> {
+    let received = recv_error(socket, buffers).await?;
+    Ok((received, buffers.message(&received)))
 }
 
 /// Wait for the error queue, then read up to `M` messages with one `recvmmsg`; read them
 /// with [`BatchBuffers::iter`]. Returns how many arrived (at least 1).
 ///
-/// # Errors
-/// As [`BatchBuffers::recv`], or a failure of the tokio reactor.
-pub async fn recv_batch<T: AsRawFd + AsFd, const M: usize, const P: usize, const C: usize>(
-    fd: &AsyncFd<T>,
-    batch: &mut BatchBuffers<M, P, C>,
-) -> io::Result<usize> {
-    loop {
-        let mut guard = fd.ready(Interest::ERROR).await?;
-        match batch.recv(guard.get_inner())? {
-            0 => guard.clear_ready(),
-            n => return Ok(n),
-        }
-    }
-}
-
-/// Wait for and read one error-queue message of a tokio `UdpSocket` into `buffers`.
+/// One call is one system call's worth of work: a task draining a flooded socket in a loop
+/// of `recv_batch` yields to the runtime when its cooperative budget runs out.
 ///
 /// # Errors
-/// As [`crate::recv_error`], or a failure of the tokio reactor.
-pub async fn recv_error_udp<const P: usize, const C: usize>(
-    socket: &::tokio::net::UdpSocket,
-    buffers: &mut RecvBuffers<P, C>,
-) -> io::Result<Received> {
+/// As [`BatchBuffers::recv`], or a failure of the tokio reactor.
+#[doc(alias = "recvmmsg")]
+pub async fn recv_batch<S: AsyncErrorQueue, const M: usize, const P: usize, const C: usize>(
+    socket: &S,
+    batch: &mut BatchBuffers<M, P, C>,
+) -> io::Result<usize> {
     socket
-        .async_io(Interest::ERROR, || {
-            buffers
-                .recv(socket)?
-                .ok_or_else(|| io::Error::from(io::ErrorKind::WouldBlock))
+        .error_io(|fd| match batch.recv(fd)? {
+            0 => would_block(),
+            n => Ok(n),
         })
         .await
 }

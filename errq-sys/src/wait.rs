@@ -1,7 +1,7 @@
 //! Blocking until the error queue has something: `poll` for `POLLERR`.
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use crate::sockopt::so_domain;
@@ -73,6 +73,35 @@ pub fn wait_error<Fd: AsFd>(fd: Fd, timeout: Option<Duration>) -> io::Result<Wai
             return Ok(WaitOutcome::TimedOut);
         }
     }
+}
+
+/// Whether `poll(fd, 0)` reports `POLLERR` right now (error queue non-empty or `SO_ERROR`
+/// pending), without waiting.
+///
+/// # Errors
+/// A `poll` failure; `EBADF` when the fd is not open (`POLLNVAL`).
+pub(crate) fn error_pending(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    let mut pfd = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: 0,
+        revents: 0,
+    };
+    loop {
+        // SAFETY: `pfd` is one live, initialized `pollfd` and the count passed is 1; the fd
+        // is borrowed for the call; a timeout of 0 never blocks.
+        let rc = unsafe { libc::poll(&mut pfd, 1, 0) };
+        if rc >= 0 {
+            break;
+        }
+        let err = io::Error::last_os_error();
+        if err.raw_os_error() != Some(libc::EINTR) {
+            return Err(err);
+        }
+    }
+    if pfd.revents & libc::POLLNVAL != 0 {
+        return Err(io::Error::from_raw_os_error(libc::EBADF));
+    }
+    Ok(pfd.revents & libc::POLLERR != 0)
 }
 
 /// `d` as a `poll` timeout: milliseconds, rounded up, at most `i32::MAX`.
