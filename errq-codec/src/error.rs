@@ -90,6 +90,9 @@ pub enum Structure {
     InterfaceIdent,
     /// The output buffer of an encoder.
     OutputBuffer,
+    /// An [`Abi`](crate::abi::Abi) value no Linux ABI has (see
+    /// [`Abi::validate`](crate::abi::Abi::validate)).
+    Abi,
 }
 
 impl Structure {
@@ -130,6 +133,7 @@ impl Structure {
             Self::InterfaceInfo => "interface information object",
             Self::InterfaceIdent => "interface identification object",
             Self::OutputBuffer => "output buffer",
+            Self::Abi => "ABI description",
         }
     }
 }
