@@ -110,6 +110,13 @@ pub struct SocketNumbers {
     /// `SCM_TIMESTAMPING_OPT_STATS` (netlink attributes).
     #[doc(alias = "SCM_TIMESTAMPING_OPT_STATS")]
     pub timestamping_opt_stats: i32,
+    /// `SO_TXTIME` / `SCM_TXTIME` (the send-side transmit time, a `u64` of nanoseconds).
+    #[doc(alias = "SO_TXTIME")]
+    #[doc(alias = "SCM_TXTIME")]
+    pub txtime: i32,
+    /// `SCM_TS_OPT_ID` (Linux 6.13: the OPT_ID key of one send, a `u32`).
+    #[doc(alias = "SCM_TS_OPT_ID")]
+    pub ts_opt_id: i32,
 }
 
 impl SocketNumbers {
@@ -124,6 +131,8 @@ impl SocketNumbers {
         timestampns_new: 64,
         timestamping_new: 65,
         timestamping_opt_stats: 54,
+        txtime: 61,
+        ts_opt_id: 81,
     };
     /// MIPS and Alpha: `SOL_SOCKET` is `0xffff`, the timestamp numbers are the generic ones.
     pub const MIPS_ALPHA: Self = Self {
@@ -140,6 +149,8 @@ impl SocketNumbers {
         timestampns_new: 0x42,
         timestamping_new: 0x43,
         timestamping_opt_stats: 0x38,
+        txtime: 0x3f,
+        ts_opt_id: 0x5a,
     };
     /// PA-RISC (`arch/parisc/include/uapi/asm/socket.h`).
     pub const PARISC: Self = Self {
@@ -151,6 +162,8 @@ impl SocketNumbers {
         timestampns_new: 0x4039,
         timestamping_new: 0x403a,
         timestamping_opt_stats: 0x402f,
+        txtime: 0x4036,
+        ts_opt_id: 0x404c,
     };
 }
 

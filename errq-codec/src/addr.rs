@@ -18,6 +18,67 @@ pub const AF_INET: u16 = 2;
 /// `AF_INET6` (10 on every Linux ABI).
 pub const AF_INET6: u16 = 10;
 
+/// An address family (`sa_family_t`, the `AF_*` numbers, the same on every Linux ABI), as
+/// `getsockopt(SO_DOMAIN)` reports a socket's. Open newtype: any value is representable.
+///
+/// ```
+/// use errq_codec::addr::Family;
+/// assert_eq!(Family::INET6, Family(10));
+/// assert_eq!(Family::CAN.to_string(), "AF_CAN");
+/// assert_eq!(Family(99).to_string(), "AF_99");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[doc(alias = "sa_family_t")]
+pub struct Family(pub u16);
+
+impl Family {
+    /// `AF_UNSPEC`.
+    #[doc(alias = "AF_UNSPEC")]
+    pub const UNSPEC: Self = Self(AF_UNSPEC);
+    /// `AF_INET`.
+    #[doc(alias = "AF_INET")]
+    pub const INET: Self = Self(AF_INET);
+    /// `AF_INET6`.
+    #[doc(alias = "AF_INET6")]
+    pub const INET6: Self = Self(AF_INET6);
+    /// `AF_PACKET`.
+    #[doc(alias = "AF_PACKET")]
+    pub const PACKET: Self = Self(17);
+    /// `AF_CAN`.
+    #[doc(alias = "AF_CAN")]
+    pub const CAN: Self = Self(29);
+    /// `AF_BLUETOOTH`.
+    #[doc(alias = "AF_BLUETOOTH")]
+    pub const BLUETOOTH: Self = Self(31);
+    /// `AF_VSOCK`.
+    #[doc(alias = "AF_VSOCK")]
+    pub const VSOCK: Self = Self(40);
+
+    /// The C name (`"AF_INET"`), or `None` for a family not named here.
+    #[must_use]
+    pub const fn name(self) -> Option<&'static str> {
+        Some(match self {
+            Self::UNSPEC => "AF_UNSPEC",
+            Self::INET => "AF_INET",
+            Self::INET6 => "AF_INET6",
+            Self::PACKET => "AF_PACKET",
+            Self::CAN => "AF_CAN",
+            Self::BLUETOOTH => "AF_BLUETOOTH",
+            Self::VSOCK => "AF_VSOCK",
+            _ => return None,
+        })
+    }
+}
+
+impl core::fmt::Display for Family {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "AF_{}", self.0),
+        }
+    }
+}
+
 /// The size of a `struct sockaddr_in`.
 pub const SOCKADDR_IN_LEN: usize = 16;
 /// The size of a `struct sockaddr_in6`.

@@ -93,6 +93,9 @@ pub enum Structure {
     /// An [`Abi`](crate::abi::Abi) value no Linux ABI has (see
     /// [`Abi::validate`](crate::abi::Abi::validate)).
     Abi,
+    /// A 32-byte io_uring completion (`struct io_uring_cqe` + `struct io_timespec`).
+    #[doc(alias = "io_uring_cqe")]
+    IoUringCqe,
 }
 
 impl Structure {
@@ -134,6 +137,7 @@ impl Structure {
             Self::InterfaceIdent => "interface identification object",
             Self::OutputBuffer => "output buffer",
             Self::Abi => "ABI description",
+            Self::IoUringCqe => "io_uring CQE32",
         }
     }
 }

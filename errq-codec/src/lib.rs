@@ -70,7 +70,11 @@ pub mod meaning;
 pub mod message;
 pub mod optstats;
 pub mod record;
+pub mod send;
 pub mod timestamp;
+pub mod track;
+pub mod tsflags;
+pub mod uring;
 
 pub mod checksum;
 pub mod ext;

@@ -121,6 +121,11 @@ impl<const N: usize> ControlBuffer<N> {
     pub(crate) fn as_mut_ptr(&mut self) -> *mut u8 {
         self.bytes.as_mut_ptr()
     }
+
+    /// The whole buffer, writable: for building a control message to send.
+    pub(crate) fn as_mut_bytes(&mut self) -> &mut [u8; N] {
+        &mut self.bytes
+    }
 }
 
 impl<const N: usize> Default for ControlBuffer<N> {

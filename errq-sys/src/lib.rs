@@ -38,15 +38,20 @@
 mod batch;
 mod buffer;
 mod recv;
+mod send;
 pub mod sockopt;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
+#[cfg(feature = "io-uring")]
+#[cfg_attr(docsrs, doc(cfg(feature = "io-uring")))]
+pub mod uring;
 mod wait;
 
 pub use batch::BatchBuffers;
 pub use buffer::{error_control_space, ControlBuffer, NameBuffer, ERROR_CONTROL_SPACE, NAME_SPACE};
 pub use recv::{decode, recv_error, Received, RecvBuffers, DEFAULT_PAYLOAD_SPACE};
+pub use send::{SendMsg, SEND_CONTROL_SPACE};
 pub use sockopt::*;
 pub use wait::{wait_error, WaitOutcome};
 

@@ -1,7 +1,9 @@
 //! Blocking until the error queue has something: `poll` for `POLLERR`.
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+#[cfg(feature = "tokio")]
+use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::time::{Duration, Instant};
 
 use crate::sockopt::so_domain;
@@ -32,7 +34,7 @@ pub enum WaitOutcome {
 #[doc(alias = "POLLERR")]
 pub fn wait_error<Fd: AsFd>(fd: Fd, timeout: Option<Duration>) -> io::Result<WaitOutcome> {
     let fd = fd.as_fd();
-    so_domain(fd)?;
+    so_domain(fd).map_err(crate::SockoptError::into_os_error)?;
     let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
     loop {
         let ms = match (timeout, deadline) {
@@ -80,6 +82,7 @@ pub fn wait_error<Fd: AsFd>(fd: Fd, timeout: Option<Duration>) -> io::Result<Wai
 ///
 /// # Errors
 /// A `poll` failure; `EBADF` when the fd is not open (`POLLNVAL`).
+#[cfg(feature = "tokio")]
 pub(crate) fn error_pending(fd: BorrowedFd<'_>) -> io::Result<bool> {
     let mut pfd = libc::pollfd {
         fd: fd.as_raw_fd(),

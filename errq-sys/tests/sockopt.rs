@@ -168,7 +168,7 @@ fn ipv4_options_round_trip() {
     let flags = Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE | Timestamping::OPT_ID;
     set_so_timestamping(&s, flags).unwrap();
     assert_eq!(so_timestamping(&s).unwrap(), flags);
-    assert_eq!(so_domain(&s).unwrap(), libc::AF_INET);
+    assert_eq!(so_domain(&s).unwrap(), errq_codec::addr::Family::INET);
     assert_eq!(so_type(&s).unwrap(), libc::SOCK_DGRAM);
     // IPv6 options on an IPv4 socket are refused.
     assert!(set_ipv6_recverr(&s, true).is_err());
@@ -194,7 +194,7 @@ fn ipv6_options_round_trip() {
     set_ipv6_recvhoplimit(&s, true).unwrap();
     set_ipv6_recvpktinfo(&s, true).unwrap();
     set_ipv6_unicast_hops(&s, 7).unwrap();
-    assert_eq!(so_domain(&s).unwrap(), libc::AF_INET6);
+    assert_eq!(so_domain(&s).unwrap(), errq_codec::addr::Family::INET6);
     set_recverr(&s, true).unwrap();
     assert!(ipv6_recverr(&s).unwrap() && ip_recverr(&s).unwrap());
 }

@@ -136,7 +136,7 @@ async fn ticks_while<F: std::future::Future<Output = ()>>(spin: F) -> u32 {
                 let mut interval = tokio::time::interval(Duration::from_millis(1));
                 loop {
                     interval.tick().await;
-                    counter.set(counter.get() + 1);
+                    counter.set(counter.get().saturating_add(1));
                 }
             });
             let timed_out = timeout(Duration::from_millis(300), spin).await.is_err();

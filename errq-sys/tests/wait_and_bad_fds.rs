@@ -58,9 +58,16 @@ fn wait_ignores_normal_data_and_wakes_for_errors() {
     assert!(buffers.recv(&socket).unwrap().is_some());
 }
 
-fn assert_os_error<T: std::fmt::Debug>(result: std::io::Result<T>, errno: i32, what: &str) {
-    let err = result.expect_err(what);
-    assert_eq!(err.raw_os_error(), Some(errno), "{what}: {err}");
+fn assert_os_error<T: std::fmt::Debug, E: Into<std::io::Error>>(
+    result: Result<T, E>,
+    errno: i32,
+    what: &str,
+) {
+    let Err(err) = result else {
+        panic!("{what}: no error")
+    };
+    let err: std::io::Error = err.into();
+    assert_eq!(errq_sys::os_error(&err), Some(errno), "{what}: {err}");
 }
 
 #[test]

@@ -66,6 +66,8 @@ fn hand_made(flags: u8, spec: &[u8; HAND_MADE_LEN]) -> Abi {
             timestampns_new: n(1).wrapping_add(3),
             timestamping_new: n(3),
             timestamping_opt_stats: n(2).wrapping_add(1),
+            txtime: n(3).wrapping_add(1),
+            ts_opt_id: n(3).wrapping_add(2),
         },
     };
     Abi {

@@ -1,0 +1,401 @@
+//! `IPPROTO_IP` and `IPPROTO_IPV6` options: extended errors, RFC 4884, path MTU discovery,
+//! and the companions an error entry carries.
+
+use std::os::fd::AsFd;
+
+use errq_codec::addr::Family;
+use libc::c_int;
+
+use super::{get_bool, getsockopt, nonneg, set_bool, setsockopt, so_domain, so_type, SockoptError};
+
+/// `IP_RECVERR_RFC4884` (`linux/in.h`, Linux 5.9): report RFC 4884 extension offsets for IPv4.
+///
+/// Defined here because `libc` does not define it.
+pub const IP_RECVERR_RFC4884: c_int = 26;
+
+/// `IPV6_RECVERR_RFC4884` (`linux/in6.h`, Linux 5.9): report RFC 4884 extension offsets for
+/// IPv6.
+///
+/// Defined here because `libc` does not define it.
+pub const IPV6_RECVERR_RFC4884: c_int = 31;
+
+/// A path MTU discovery mode, for [`set_ip_mtu_discover`] and [`set_ipv6_mtu_discover`].
+///
+/// The `IP_PMTUDISC_*` and `IPV6_PMTUDISC_*` values are the same numbers. Open newtype: a
+/// value this crate does not name is still representable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PmtuDisc(pub c_int);
+
+impl PmtuDisc {
+    /// `IP_PMTUDISC_DONT`: never set DF, fragment locally.
+    #[doc(alias = "IP_PMTUDISC_DONT")]
+    #[doc(alias = "IPV6_PMTUDISC_DONT")]
+    pub const DONT: Self = Self(0);
+    /// `IP_PMTUDISC_WANT`: use per-route hints (the default).
+    #[doc(alias = "IP_PMTUDISC_WANT")]
+    #[doc(alias = "IPV6_PMTUDISC_WANT")]
+    pub const WANT: Self = Self(1);
+    /// `IP_PMTUDISC_DO`: always set DF; a send over the path MTU fails with `EMSGSIZE` and a
+    /// LOCAL error entry is queued.
+    #[doc(alias = "IP_PMTUDISC_DO")]
+    #[doc(alias = "IPV6_PMTUDISC_DO")]
+    pub const DO: Self = Self(2);
+    /// `IP_PMTUDISC_PROBE`: set DF but ignore the path MTU (send at the interface MTU), so
+    /// routers answer with "fragmentation needed" / "packet too big".
+    #[doc(alias = "IP_PMTUDISC_PROBE")]
+    #[doc(alias = "IPV6_PMTUDISC_PROBE")]
+    pub const PROBE: Self = Self(3);
+    /// `IP_PMTUDISC_INTERFACE`: use the interface MTU, ignore ICMP-learnt path MTUs.
+    #[doc(alias = "IP_PMTUDISC_INTERFACE")]
+    #[doc(alias = "IPV6_PMTUDISC_INTERFACE")]
+    pub const INTERFACE: Self = Self(4);
+    /// `IP_PMTUDISC_OMIT`: like `INTERFACE`, but fragment instead of failing.
+    #[doc(alias = "IP_PMTUDISC_OMIT")]
+    #[doc(alias = "IPV6_PMTUDISC_OMIT")]
+    pub const OMIT: Self = Self(5);
+}
+
+/// `setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(int))`: queue extended errors
+/// (ICMP and local) for an IPv4 socket.
+///
+/// On an `AF_INET6` socket this enables IPv4 errors (for v4-mapped peers); see
+/// [`set_recverr_dual_stack`].
+///
+/// # Errors
+/// The `setsockopt` failure, e.g. `ENOTSOCK` for a non-socket, `EBADF` for a closed fd,
+/// `ENOPROTOOPT` for a socket family without IP options.
+#[doc(alias = "IP_RECVERR")]
+pub fn set_ip_recverr<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(fd, libc::IPPROTO_IP, libc::IP_RECVERR, "IP_RECVERR", on)
+}
+
+/// `getsockopt(fd, IPPROTO_IP, IP_RECVERR, &v, &len)`.
+///
+/// # Errors
+/// The `getsockopt` failure.
+#[doc(alias = "IP_RECVERR")]
+pub fn ip_recverr<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
+    get_bool(fd, libc::IPPROTO_IP, libc::IP_RECVERR, "IP_RECVERR")
+}
+
+/// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof(int))`: queue extended errors
+/// (ICMPv6 and local) for an IPv6 socket.
+///
+/// # Errors
+/// The `setsockopt` failure; `ENOPROTOOPT` on an `AF_INET` socket.
+#[doc(alias = "IPV6_RECVERR")]
+pub fn set_ipv6_recverr<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(
+        fd,
+        libc::IPPROTO_IPV6,
+        libc::IPV6_RECVERR,
+        "IPV6_RECVERR",
+        on,
+    )
+}
+
+/// `getsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &v, &len)`.
+///
+/// # Errors
+/// The `getsockopt` failure.
+#[doc(alias = "IPV6_RECVERR")]
+pub fn ipv6_recverr<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
+    get_bool(fd, libc::IPPROTO_IPV6, libc::IPV6_RECVERR, "IPV6_RECVERR")
+}
+
+/// Enable or disable both `IPV6_RECVERR` and `IP_RECVERR` on an `AF_INET6` socket.
+///
+/// An ICMPv4 error for a datagram a dual-stack socket sent to a v4-mapped address is queued
+/// only if the socket has `IP_RECVERR` as well as `IPV6_RECVERR`; it is then read as an
+/// `IPV6_RECVERR` message with a v4-mapped offender.
+///
+/// # Errors
+/// The first `setsockopt` failure (`ENOPROTOOPT` on an `AF_INET` socket).
+pub fn set_recverr_dual_stack<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    let fd = fd.as_fd();
+    set_ipv6_recverr(fd, on)?;
+    set_ip_recverr(fd, on)
+}
+
+/// Enable or disable error reporting whatever the socket's family: `IP_RECVERR` on
+/// `AF_INET`, both options ([`set_recverr_dual_stack`]) on an `AF_INET6` datagram or
+/// stream socket, and `IPV6_RECVERR` alone on an `AF_INET6` raw socket (it never sees IPv4
+/// traffic, and the kernel refuses `SOL_IP` options on it with `ENOPROTOOPT`).
+///
+///
+/// # The `SO_ERROR` trap
+/// With this on, an ICMP error is also left as the socket's pending error, and the next
+/// send, to any destination, fails with it and is not sent (`sock_error()` in
+/// `sock_alloc_send_pskb`). [`SendMsg::send`](crate::SendMsg::send) retries such a failure
+/// once, so the datagram goes out and the error stays readable on the error queue; with
+/// `std`'s `send_to`, drain the error queue before sending, or expect such failures.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::io::IoSlice;
+/// use errq_sys::{set_recverr, SendMsg};
+///
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let live = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let dead = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // closed when dropped
+/// set_recverr(&socket, true)?;
+/// socket.send_to(b"to a closed port", dead)?;
+/// std::thread::sleep(std::time::Duration::from_millis(20)); // the ICMP error arrives
+/// // A plain send_to would now fail with ECONNREFUSED; SendMsg retries and delivers.
+/// SendMsg::new(&[IoSlice::new(b"hello")]).to(live.local_addr()?).send(&socket)?;
+/// let mut buf = [0u8; 8];
+/// assert_eq!(live.recv(&mut buf)?, 5);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// `ENOTSOCK`/`EBADF` from reading `SO_DOMAIN`, `EAFNOSUPPORT` for a socket that is neither
+/// IPv4 nor IPv6, or the `setsockopt` failure.
+pub fn set_recverr<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    let fd = fd.as_fd();
+    match so_domain(fd)? {
+        Family::INET => set_ip_recverr(fd, on),
+        Family::INET6 if so_type(fd)? == libc::SOCK_RAW => set_ipv6_recverr(fd, on),
+        Family::INET6 => set_recverr_dual_stack(fd, on),
+        family => Err(SockoptError::no_error_queue(family)),
+    }
+}
+
+/// `setsockopt(fd, IPPROTO_IP, IP_RECVERR_RFC4884, &on, sizeof(int))` (Linux 5.9): fill
+/// `ee_rfc4884` with the offset of RFC 4884 extensions in ICMPv4 errors.
+///
+/// # Errors
+/// The `setsockopt` failure; `ENOPROTOOPT` on kernels before 5.9.
+#[doc(alias = "IP_RECVERR_RFC4884")]
+pub fn set_ip_recverr_rfc4884<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(
+        fd,
+        libc::IPPROTO_IP,
+        IP_RECVERR_RFC4884,
+        "IP_RECVERR_RFC4884",
+        on,
+    )
+}
+
+/// `getsockopt(fd, IPPROTO_IP, IP_RECVERR_RFC4884, &v, &len)`.
+///
+/// # Errors
+/// The `getsockopt` failure.
+#[doc(alias = "IP_RECVERR_RFC4884")]
+pub fn ip_recverr_rfc4884<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
+    get_bool(
+        fd,
+        libc::IPPROTO_IP,
+        IP_RECVERR_RFC4884,
+        "IP_RECVERR_RFC4884",
+    )
+}
+
+/// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR_RFC4884, &on, sizeof(int))` (Linux 5.9).
+///
+/// # Errors
+/// The `setsockopt` failure; `ENOPROTOOPT` on kernels before 5.9.
+#[doc(alias = "IPV6_RECVERR_RFC4884")]
+pub fn set_ipv6_recverr_rfc4884<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(
+        fd,
+        libc::IPPROTO_IPV6,
+        IPV6_RECVERR_RFC4884,
+        "IPV6_RECVERR_RFC4884",
+        on,
+    )
+}
+
+/// `getsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR_RFC4884, &v, &len)`.
+///
+/// # Errors
+/// The `getsockopt` failure.
+#[doc(alias = "IPV6_RECVERR_RFC4884")]
+pub fn ipv6_recverr_rfc4884<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
+    get_bool(
+        fd,
+        libc::IPPROTO_IPV6,
+        IPV6_RECVERR_RFC4884,
+        "IPV6_RECVERR_RFC4884",
+    )
+}
+
+/// `setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof(int))`.
+///
+/// # Errors
+/// The `setsockopt` failure (`EINVAL` for an unknown mode).
+#[doc(alias = "IP_MTU_DISCOVER")]
+pub fn set_ip_mtu_discover<Fd: AsFd>(fd: Fd, mode: PmtuDisc) -> Result<(), SockoptError> {
+    setsockopt(
+        fd.as_fd(),
+        libc::IPPROTO_IP,
+        libc::IP_MTU_DISCOVER,
+        "IP_MTU_DISCOVER",
+        mode.0,
+    )
+}
+
+/// `getsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, &len)`.
+///
+/// # Errors
+/// The `getsockopt` failure.
+#[doc(alias = "IP_MTU_DISCOVER")]
+pub fn ip_mtu_discover<Fd: AsFd>(fd: Fd) -> Result<PmtuDisc, SockoptError> {
+    getsockopt(
+        fd.as_fd(),
+        libc::IPPROTO_IP,
+        libc::IP_MTU_DISCOVER,
+        "IP_MTU_DISCOVER",
+    )
+    .map(PmtuDisc)
+}
+
+/// `setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &mode, sizeof(int))`.
+///
+/// # Errors
+/// The `setsockopt` failure.
+#[doc(alias = "IPV6_MTU_DISCOVER")]
+pub fn set_ipv6_mtu_discover<Fd: AsFd>(fd: Fd, mode: PmtuDisc) -> Result<(), SockoptError> {
+    setsockopt(
+        fd.as_fd(),
+        libc::IPPROTO_IPV6,
+        libc::IPV6_MTU_DISCOVER,
+        "IPV6_MTU_DISCOVER",
+        mode.0,
+    )
+}
+
+/// `getsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &mode, &len)`.
+///
+/// # Errors
+/// The `getsockopt` failure.
+#[doc(alias = "IPV6_MTU_DISCOVER")]
+pub fn ipv6_mtu_discover<Fd: AsFd>(fd: Fd) -> Result<PmtuDisc, SockoptError> {
+    getsockopt(
+        fd.as_fd(),
+        libc::IPPROTO_IPV6,
+        libc::IPV6_MTU_DISCOVER,
+        "IPV6_MTU_DISCOVER",
+    )
+    .map(PmtuDisc)
+}
+
+/// `getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &len)`: the path MTU the kernel knows for a
+/// connected IPv4 socket.
+///
+/// # Errors
+/// `ENOTCONN` on an unconnected socket, or another `getsockopt` failure.
+#[doc(alias = "IP_MTU")]
+pub fn ip_mtu<Fd: AsFd>(fd: Fd) -> Result<u32, SockoptError> {
+    getsockopt::<c_int>(fd.as_fd(), libc::IPPROTO_IP, libc::IP_MTU, "IP_MTU").map(nonneg)
+}
+
+/// `getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &len)`: the path MTU for a connected IPv6
+/// socket.
+///
+/// # Errors
+/// `ENOTCONN` on an unconnected socket, or another `getsockopt` failure.
+#[doc(alias = "IPV6_MTU")]
+pub fn ipv6_mtu<Fd: AsFd>(fd: Fd) -> Result<u32, SockoptError> {
+    getsockopt::<c_int>(fd.as_fd(), libc::IPPROTO_IPV6, libc::IPV6_MTU, "IPV6_MTU").map(nonneg)
+}
+
+/// `setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(int))`: error entries carry an
+/// `IP_TTL` control message with the TTL of the ICMP packet (a hop-count hint).
+///
+/// # Errors
+/// The `setsockopt` failure.
+#[doc(alias = "IP_RECVTTL")]
+pub fn set_ip_recvttl<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(fd, libc::IPPROTO_IP, libc::IP_RECVTTL, "IP_RECVTTL", on)
+}
+
+/// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(int))`: error entries carry
+/// an `IPV6_HOPLIMIT` control message with the hop limit of the ICMPv6 packet.
+///
+/// # Errors
+/// The `setsockopt` failure.
+#[doc(alias = "IPV6_RECVHOPLIMIT")]
+pub fn set_ipv6_recvhoplimit<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(
+        fd,
+        libc::IPPROTO_IPV6,
+        libc::IPV6_RECVHOPLIMIT,
+        "IPV6_RECVHOPLIMIT",
+        on,
+    )
+}
+
+/// `setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(int))`: entries carry an
+/// `IP_PKTINFO` control message (interface and addresses of the ICMP packet).
+///
+/// # Errors
+/// The `setsockopt` failure.
+#[doc(alias = "IP_PKTINFO")]
+pub fn set_ip_pktinfo<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(fd, libc::IPPROTO_IP, libc::IP_PKTINFO, "IP_PKTINFO", on)
+}
+
+/// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(int))`: entries carry an
+/// `IPV6_PKTINFO` control message.
+///
+/// # Errors
+/// The `setsockopt` failure.
+#[doc(alias = "IPV6_RECVPKTINFO")]
+pub fn set_ipv6_recvpktinfo<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(
+        fd,
+        libc::IPPROTO_IPV6,
+        libc::IPV6_RECVPKTINFO,
+        "IPV6_RECVPKTINFO",
+        on,
+    )
+}
+
+/// `setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(int))`: the hop limit of
+/// outgoing unicast packets (`-1` restores the route default). The IPv4 counterpart is
+/// `std::net::UdpSocket::set_ttl`.
+///
+/// # Errors
+/// The `setsockopt` failure (`EINVAL` outside -1..=255).
+#[doc(alias = "IPV6_UNICAST_HOPS")]
+pub fn set_ipv6_unicast_hops<Fd: AsFd>(fd: Fd, hops: i32) -> Result<(), SockoptError> {
+    setsockopt(
+        fd.as_fd(),
+        libc::IPPROTO_IPV6,
+        libc::IPV6_UNICAST_HOPS,
+        "IPV6_UNICAST_HOPS",
+        hops,
+    )
+}
+
+/// Set the path MTU discovery mode with the option of the socket's family:
+/// `IP_MTU_DISCOVER` on `AF_INET`, `IPV6_MTU_DISCOVER` (and `IP_MTU_DISCOVER`, for
+/// v4-mapped peers, except on raw sockets) on `AF_INET6`.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ip_mtu_discover, set_mtu_discover, PmtuDisc};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_mtu_discover(&socket, PmtuDisc::PROBE)?;
+/// assert_eq!(ip_mtu_discover(&socket)?, PmtuDisc::PROBE);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// `EAFNOSUPPORT` for a socket that is neither IPv4 nor IPv6; `ENOTSOCK`/`EBADF` from
+/// reading `SO_DOMAIN`; the `setsockopt` failure.
+#[doc(alias = "IP_MTU_DISCOVER")]
+#[doc(alias = "IPV6_MTU_DISCOVER")]
+pub fn set_mtu_discover<Fd: AsFd>(fd: Fd, mode: PmtuDisc) -> Result<(), SockoptError> {
+    let fd = fd.as_fd();
+    match so_domain(fd)? {
+        Family::INET => set_ip_mtu_discover(fd, mode),
+        Family::INET6 if so_type(fd)? == libc::SOCK_RAW => set_ipv6_mtu_discover(fd, mode),
+        Family::INET6 => {
+            set_ipv6_mtu_discover(fd, mode)?;
+            set_ip_mtu_discover(fd, mode)
+        }
+        family => Err(SockoptError::no_error_queue(family)),
+    }
+}
