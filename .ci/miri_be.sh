@@ -8,9 +8,9 @@
 #
 # What runs, and why these sizes (measured on the 2-core machine shared with other builds,
 # 2026-11-30: 4m22s for the unit, capture and property suites from a cold build, ~70 s of
-# it compiling; 3m24s for the whole script below with the Miri sysroot and dependencies
+# it compiling; 3m37s for the whole script below with the Miri sysroot and dependencies
 # already built, so about 4.5 minutes on a fresh clone):
-# - `--lib`: every unit test of the codec (111 s). Tests that would take minutes already
+# - `--lib`: every unit test of the codec (108-111 s). Tests that would take minutes already
 #   cut their own samples under `cfg(miri)` (checksum lengths, the fixed-vs-generic walk
 #   comparison).
 # - `--test captures`: every 9th real capture (`cfg(miri)` sample in captures.rs: both
