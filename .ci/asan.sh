@@ -12,8 +12,9 @@
 # every live test `live_*` of errq-tests, which drive every errq-sys call against the real
 # kernel in network namespaces, and the descriptor-leak test. Leak detection is on.
 # Measured on the 2-core machine: 2m16s for all of it (1m08s with the instrumented std
-# already built), so no live test is left out (22 test binaries after the io_uring merge). The flood tests are not run here: under ASan
-# they would measure the sanitizer, and they go through the same calls as the live tests.
+# already built), so no live test is left out (22 test binaries after the io_uring merge).
+# The flood tests are not run here: under ASan they would measure the sanitizer, and they
+# go through the same calls as the live tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=x86_64-unknown-linux-gnu
