@@ -89,6 +89,43 @@ def icmp_error(v6, ee, quoted, ext):
     return msg
 
 
+# The (level, type, kernel data size) table of fuzz/src/structured.rs, in its order, for
+# the generic socket numbers (x86_64 and i686 both have them); time_t is the ABI's.
+def structured_table(abi):
+    t = 8 if abi == "x86_64" else 4
+    return [
+        (0, 11, 32), (41, 25, 44), (263, 16, 16), (0, 2, 4), (0, 1, 1), (0, 8, 12),
+        (0, 6, 8), (0, 7, 12), (0, 20, 16), (0, 23, 4), (0, 25, 4), (41, 50, 20),
+        (41, 52, 4), (41, 67, 4), (41, 11, 4), (41, 61, 32), (41, 74, 28), (41, 77, 4),
+        (41, 54, 8), (41, 59, 8), (1, 29, 2 * t), (1, 35, 2 * t), (1, 37, 6 * t),
+        (1, 63, 16), (1, 64, 16), (1, 65, 48), (1, 54, 12),
+    ]
+
+
+def structured(abi, control):
+    """A real control buffer as input of target `structured`: preset, buffer size, then
+    each record as selector, length byte and data."""
+    table = structured_table(abi)
+    out = bytes([PRESET[abi]]) + struct.pack("<H", 4096)
+    for level, kind, data in cmsgs(control, abi):
+        index = next((i for i, (l, k, _) in enumerate(table) if (l, k) == (level, kind)), None)
+        if index is None:
+            out += bytes([0x3F]) + struct.pack("<ii", level, kind)
+            natural = 0
+        else:
+            out += bytes([index])
+            natural = table[index][2]
+        if len(data) == natural:
+            out += bytes([0])
+        elif len(data) < 63:
+            out += bytes([0xC0 + len(data)])
+        else:
+            out += bytes([0xFF, min(len(data) - 64, 255)])
+            data = data[: 64 + min(len(data) - 64, 255)]
+        out += data
+    return out
+
+
 def main():
     seeds = {}
 
@@ -106,6 +143,10 @@ def main():
         add("cmsgs", control)
         head = bytes([PRESET[abi]]) + struct.pack("<iBH", flags, len(name), len(control))
         add("message", head + name + control + payload)
+        # The ABI-choosing targets start from the same bytes with a preset selector byte.
+        add("abi_cmsgs", bytes([PRESET[abi]]) + control)
+        add("abi_message", head + name + control + payload)
+        add("structured", structured(abi, control))
 
         records = cmsgs(control, abi)
         ee = None

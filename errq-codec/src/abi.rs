@@ -9,6 +9,7 @@
 //! the ABI this crate was compiled for.
 
 use crate::errno::ErrnoNumbering;
+use crate::error::{Error, Reason, Structure};
 
 /// Byte order of the host-order fields (`cmsg_len`, `ee_errno`, `sa_family`, ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -175,7 +176,9 @@ impl SocketNumbers {
 /// Everything about a Linux ABI that changes the bytes of an error-queue message.
 ///
 /// Use a preset ([`Abi::X86_64`], [`Abi::I686`], ...) or [`Abi::NATIVE`]; the fields are
-/// public so an unusual ABI can be described too.
+/// public so an unusual ABI can be described too. Every Linux ABI has a `word` and a
+/// `time_t` of 4 or 8 bytes: a value with anything else is refused by every encoder and by
+/// the decoders it would make misread ([`Abi::validate`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Abi {
     /// A short name for messages and test output.
@@ -368,6 +371,66 @@ impl Abi {
         errno: ErrnoNumbering::NATIVE,
     };
 
+    /// Check that this describes a layout Linux has: `word` (`sizeof(long)`, the `cmsg_len`
+    /// width and `CMSG_ALIGN` unit) and `time_t` (the old timestamp records' field width)
+    /// both 4 or 8 bytes. Every preset and [`Abi::NATIVE`] pass.
+    ///
+    /// A hand-made value that fails cannot be written faithfully: with `word` above 8 a
+    /// `cmsghdr` would not fit the header the encoder builds, with a `word` that is not a
+    /// power of two `CMSG_ALIGN` has no meaning, and a `time_t` of another width has no
+    /// layout for the old timestamp records. So [`CmsgWriter`](crate::cmsg::CmsgWriter),
+    /// [`Record::encode`](crate::record::Record::encode) and the timestamp encoders refuse
+    /// it with this error, and [`Cmsgs`](crate::cmsg::Cmsgs) (so also
+    /// [`Records`](crate::record::Records) and
+    /// [`Message::decode_with`](crate::message::Message::decode_with)) yields it instead of
+    /// reading headers of an unknown shape.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::error::{Error, Reason, Structure};
+    ///
+    /// assert!(Abi::MIPS.validate().is_ok());
+    /// let odd = Abi { word: 6, ..Abi::X86_64 };
+    /// assert_eq!(
+    ///     odd.validate(),
+    ///     Err(Error::Malformed {
+    ///         what: Structure::Abi,
+    ///         reason: Reason::BadValue { field: "word", value: 6 }
+    ///     })
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] with [`Structure::Abi`] and [`Reason::BadValue`] naming the
+    /// field (`"word"` or `"time_t"`) and its value.
+    pub const fn validate(&self) -> Result<(), Error> {
+        if self.word != 4 && self.word != 8 {
+            return Err(Error::malformed(
+                Structure::Abi,
+                Reason::BadValue {
+                    field: "word",
+                    value: self.word as u64,
+                },
+            ));
+        }
+        if self.time_t != 4 && self.time_t != 8 {
+            return Err(Error::malformed(
+                Structure::Abi,
+                Reason::BadValue {
+                    field: "time_t",
+                    value: self.time_t as u64,
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether [`Abi::validate`] passes.
+    #[must_use]
+    pub const fn is_valid(&self) -> bool {
+        self.validate().is_ok()
+    }
+
     /// Look a preset up by its name (`"x86_64"`, `"i686"`, `"mips"`, ...).
     #[must_use]
     pub fn preset(name: &str) -> Option<Self> {
@@ -453,6 +516,70 @@ mod tests {
         );
         #[cfg(all(target_arch = "x86", target_os = "linux"))]
         assert_eq!(Abi { name: "i686", ..n }, Abi::I686);
+        // The big-endian Miri job (.ci/miri_be.sh) interprets s390x: there the native fast
+        // path must be the big-endian 64-bit layout.
+        #[cfg(all(target_arch = "s390x", target_os = "linux"))]
+        assert_eq!(Abi { name: "s390x", ..n }, Abi::S390X);
+        #[cfg(all(target_arch = "powerpc64", target_endian = "big", target_os = "linux"))]
+        assert_eq!(
+            Abi {
+                name: "powerpc64",
+                ..n
+            },
+            Abi::POWERPC64
+        );
+    }
+
+    #[test]
+    fn presets_and_native_are_valid() {
+        assert!(Abi::NATIVE.is_valid());
+        for a in Abi::PRESETS {
+            assert_eq!(a.validate(), Ok(()), "{}", a.name);
+        }
+    }
+
+    #[test]
+    fn impossible_word_and_time_t_are_refused() {
+        for word in [0usize, 1, 2, 3, 5, 6, 7, 9, 12, 16, 64, usize::MAX] {
+            let abi = Abi {
+                word,
+                ..Abi::X86_64
+            };
+            assert_eq!(
+                abi.validate(),
+                Err(Error::malformed(
+                    Structure::Abi,
+                    Reason::BadValue {
+                        field: "word",
+                        value: word as u64
+                    }
+                ))
+            );
+            assert!(!abi.is_valid());
+        }
+        for time_t in [0usize, 2, 3, 16] {
+            let abi = Abi {
+                time_t,
+                ..Abi::I686
+            };
+            assert_eq!(
+                abi.validate(),
+                Err(Error::malformed(
+                    Structure::Abi,
+                    Reason::BadValue {
+                        field: "time_t",
+                        value: time_t as u64
+                    }
+                ))
+            );
+        }
+        // A 32-bit word with a 64-bit time_t (a 32-bit program built with 64-bit time) is
+        // a real combination.
+        assert!(Abi {
+            time_t: 8,
+            ..Abi::I686
+        }
+        .is_valid());
     }
 
     #[test]

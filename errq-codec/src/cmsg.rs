@@ -109,28 +109,6 @@ impl<'a> Cmsgs<'a> {
     }
 
     #[inline]
-    fn header(&self, rest: &[u8]) -> Result<(u64, i32, i32), Error> {
-        let abi = &self.abi;
-        let hlen = abi.cmsg_header_len();
-        let hdr =
-            rest.get(..hlen)
-                .ok_or(Error::truncated(Structure::CmsgHeader, hlen, rest.len()))?;
-        let e = abi.endian;
-        let (len, tail) = if abi.word == 8 {
-            let (l, t) = hdr.split_at(8);
-            (e.u64(to_array(l)), t)
-        } else {
-            let (l, t) = hdr.split_at(4);
-            (u64::from(e.u32(to_array(l))), t)
-        };
-        let (lv, ty) = tail.split_at(4);
-        // Level and type are C `int`s: reinterpret the bits.
-        let level = i32::from_ne_bytes(e.u32(to_array(lv)).to_ne_bytes());
-        let kind = i32::from_ne_bytes(e.u32(to_array(ty)).to_ne_bytes());
-        Ok((len, level, kind))
-    }
-
-    #[inline]
     fn step(&mut self) -> Result<Option<Cmsg<'a>>, Error> {
         use crate::abi::Endian::{Big, Little};
         let fixed = match (self.abi.word, self.abi.endian) {
@@ -138,54 +116,20 @@ impl<'a> Cmsgs<'a> {
             (8, Big) => step_fixed::<8, true>(self.buf, self.pos),
             (4, Little) => step_fixed::<4, false>(self.buf, self.pos),
             (4, Big) => step_fixed::<4, true>(self.buf, self.pos),
-            _ => return self.step_any(),
+            // A hand-made word size no Linux ABI has: the header's shape is unknown.
+            _ => {
+                return Err(Error::malformed(
+                    Structure::Abi,
+                    Reason::BadValue {
+                        field: "word",
+                        value: self.abi.word as u64,
+                    },
+                ))
+            }
         };
         Ok(fixed?.map(|(c, next)| {
             self.pos = next;
             c
-        }))
-    }
-
-    /// [`Cmsgs::step`] for a word size other than 4 or 8 (a hand-made [`Abi`]).
-    fn step_any(&mut self) -> Result<Option<Cmsg<'a>>, Error> {
-        let Some(rest) = self.buf.get(self.pos..) else {
-            return Ok(None);
-        };
-        if rest.is_empty() {
-            return Ok(None);
-        }
-        let (len, level, kind) = self.header(rest)?;
-        let hlen = self.abi.cmsg_header_len();
-        let data_start = self.abi.cmsg_align(hlen);
-        let Ok(ulen) = usize::try_from(len) else {
-            return Err(Error::malformed(
-                Structure::CmsgHeader,
-                Reason::LengthOverflow { length: len },
-            ));
-        };
-        if ulen < hlen {
-            return Err(Error::malformed(
-                Structure::CmsgHeader,
-                Reason::LengthBelowHeader {
-                    length: len,
-                    minimum: hlen,
-                },
-            ));
-        }
-        let record =
-            rest.get(..ulen)
-                .ok_or(Error::truncated(Structure::CmsgData, ulen, rest.len()))?;
-        let data = record.get(data_start..).unwrap_or(&[]);
-        let offset = self.pos;
-        // Next header at CMSG_ALIGN(cmsg_len); past the end means the walk is over. The
-        // step is at least one header, so the walk always ends.
-        self.pos = self.pos.saturating_add(self.abi.cmsg_align(ulen));
-        Ok(Some(Cmsg {
-            level,
-            kind,
-            len,
-            offset,
-            data,
         }))
     }
 }
@@ -396,8 +340,8 @@ impl<'a> CmsgWriter<'a> {
     /// the kernel does.
     ///
     /// # Errors
-    /// [`Error::NoSpace`] if the record (`CMSG_LEN(data.len())`) does not fit; nothing is
-    /// written then.
+    /// [`Error::NoSpace`] if the record (`CMSG_LEN(data.len())`) does not fit; an
+    /// [`Abi::validate`] error for an ABI no Linux has. Nothing is written then.
     ///
     /// ```
     /// use errq_codec::abi::Abi;
@@ -423,7 +367,8 @@ impl<'a> CmsgWriter<'a> {
     /// header, write nothing and set `ctrunc`; if there is room for the header but not all
     /// the data, write the record cut short with `cmsg_len` = the bytes left and set
     /// `ctrunc`; then move on by `CMSG_SPACE(data.len())` or to the end of the buffer.
-    /// Returns whether the whole record was written.
+    /// Returns whether the whole record was written; for an ABI that fails
+    /// [`Abi::validate`] nothing is written and the result is `false`.
     ///
     /// ```
     /// use errq_codec::abi::Abi;
@@ -439,6 +384,9 @@ impl<'a> CmsgWriter<'a> {
     /// assert_eq!(&w.as_bytes()[..8], &[24, 0, 0, 0, 0, 0, 0, 0]); // cmsg_len 24, not 48
     /// ```
     pub fn put_cmsg(&mut self, level: i32, kind: i32, data: &[u8]) -> bool {
+        if !self.abi.is_valid() {
+            return false;
+        }
         let hlen = self.abi.cmsg_header_len();
         let avail = self.buf.len().saturating_sub(self.len);
         if avail < hlen {
@@ -475,7 +423,8 @@ impl<'a> CmsgWriter<'a> {
     /// `data_len` zeroed bytes.
     ///
     /// # Errors
-    /// [`Error::NoSpace`] if the record does not fit.
+    /// [`Error::NoSpace`] if the record does not fit; an [`Abi::validate`] error for an ABI
+    /// no Linux has.
     pub fn push_with(
         &mut self,
         level: i32,
@@ -483,6 +432,7 @@ impl<'a> CmsgWriter<'a> {
         data_len: usize,
         fill: impl FnOnce(&mut [u8]),
     ) -> Result<(), Error> {
+        self.abi.validate()?;
         let cmsg_len = self.abi.cmsg_len(data_len);
         let avail = self.buf.len().saturating_sub(self.len);
         if cmsg_len > avail || cmsg_len == usize::MAX {

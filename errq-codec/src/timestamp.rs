@@ -7,7 +7,7 @@
 use core::fmt;
 
 use crate::abi::{Abi, Endian};
-use crate::error::{Error, Structure};
+use crate::error::{Error, Reason, Structure};
 
 /// Which layout a timestamp record uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -114,9 +114,10 @@ impl ScmTimestamping {
     /// Decode from control-message data.
     ///
     /// # Errors
-    /// [`Error::Truncated`] if `data` is shorter than three timespecs of the layout.
+    /// [`Error::Truncated`] if `data` is shorter than three timespecs of the layout; for
+    /// [`Layout::Old`], the [`Abi::validate`] error if the ABI's `time_t` is not 4 or 8.
     pub fn decode(data: &[u8], layout: Layout, abi: &Abi) -> Result<Self, Error> {
-        let w = field_width(layout, abi);
+        let w = field_width(layout, abi)?;
         let need = w.saturating_mul(6);
         if data.len() < need {
             return Err(Error::truncated(
@@ -148,6 +149,9 @@ impl ScmTimestamping {
             data.get(at..at.saturating_add(N))
                 .and_then(|b| b.try_into().ok())
                 .unwrap_or([0; N])
+        }
+        if matches!(layout, Layout::Old) {
+            old_width(time_t)?;
         }
         let mut ts = [Timespec::default(); 3];
         if matches!(layout, Layout::Old) && time_t == 4 {
@@ -198,7 +202,8 @@ impl ScmTimestamping {
     /// Encode into `out`; returns the bytes written.
     ///
     /// # Errors
-    /// [`Error::NoSpace`] if `out` is too small.
+    /// [`Error::NoSpace`] if `out` is too small; the [`Abi::validate`] error for an ABI no
+    /// Linux has.
     ///
     /// ```
     /// use errq_codec::abi::Abi;
@@ -218,7 +223,8 @@ impl ScmTimestamping {
     /// # Ok::<(), errq_codec::Error>(())
     /// ```
     pub fn encode(&self, abi: &Abi, out: &mut [u8]) -> Result<usize, Error> {
-        let w = field_width(self.layout, abi);
+        abi.validate()?;
+        let w = field_width(self.layout, abi)?;
         let need = w.saturating_mul(6);
         let available = out.len();
         let dst = out.get_mut(..need).ok_or(Error::NoSpace {
@@ -243,10 +249,25 @@ const fn nonzero(t: Timespec) -> Option<Timespec> {
     }
 }
 
-const fn field_width(layout: Layout, abi: &Abi) -> usize {
+/// The width of one field: the ABI's `time_t` for the old layout, 8 for the new one; an
+/// old-layout `time_t` other than 4 or 8 has no layout and is refused ([`Abi::validate`]).
+const fn field_width(layout: Layout, abi: &Abi) -> Result<usize, Error> {
     match layout {
-        Layout::Old if abi.time_t == 4 => 4,
-        _ => 8,
+        Layout::Old => old_width(abi.time_t),
+        Layout::New => Ok(8),
+    }
+}
+
+const fn old_width(time_t: usize) -> Result<usize, Error> {
+    match time_t {
+        4 | 8 => Ok(time_t),
+        _ => Err(Error::malformed(
+            Structure::Abi,
+            Reason::BadValue {
+                field: "time_t",
+                value: time_t as u64,
+            },
+        )),
     }
 }
 
@@ -280,9 +301,10 @@ fn write_long(out: &mut [u8], at: usize, w: usize, v: i64, e: Endian) {
 /// Decode a `SO_TIMESTAMP` record (`timeval`).
 ///
 /// # Errors
-/// [`Error::Truncated`] if `data` is shorter than two fields of the layout.
+/// [`Error::Truncated`] if `data` is shorter than two fields of the layout; for
+/// [`Layout::Old`], the [`Abi::validate`] error if the ABI's `time_t` is not 4 or 8.
 pub fn decode_timeval(data: &[u8], layout: Layout, abi: &Abi) -> Result<Timeval, Error> {
-    let w = field_width(layout, abi);
+    let w = field_width(layout, abi)?;
     let need = w.saturating_mul(2);
     if data.len() < need {
         return Err(Error::truncated(Structure::Timeval, need, data.len()));
@@ -296,9 +318,10 @@ pub fn decode_timeval(data: &[u8], layout: Layout, abi: &Abi) -> Result<Timeval,
 /// Decode a `SO_TIMESTAMPNS` record (`timespec`).
 ///
 /// # Errors
-/// [`Error::Truncated`] if `data` is shorter than two fields of the layout.
+/// [`Error::Truncated`] if `data` is shorter than two fields of the layout; for
+/// [`Layout::Old`], the [`Abi::validate`] error if the ABI's `time_t` is not 4 or 8.
 pub fn decode_timespec(data: &[u8], layout: Layout, abi: &Abi) -> Result<Timespec, Error> {
-    let w = field_width(layout, abi);
+    let w = field_width(layout, abi)?;
     let need = w.saturating_mul(2);
     if data.len() < need {
         return Err(Error::truncated(Structure::Timespec, need, data.len()));
@@ -312,7 +335,8 @@ pub fn decode_timespec(data: &[u8], layout: Layout, abi: &Abi) -> Result<Timespe
 /// Encode two fields (`timeval` or `timespec`) of the layout; returns the bytes written.
 ///
 /// # Errors
-/// [`Error::NoSpace`] if `out` is too small.
+/// [`Error::NoSpace`] if `out` is too small; the [`Abi::validate`] error for an ABI no
+/// Linux has.
 pub fn encode_pair(
     sec: i64,
     sub: i64,
@@ -320,7 +344,8 @@ pub fn encode_pair(
     abi: &Abi,
     out: &mut [u8],
 ) -> Result<usize, Error> {
-    let w = field_width(layout, abi);
+    abi.validate()?;
+    let w = field_width(layout, abi)?;
     let need = w.saturating_mul(2);
     if out.len() < need {
         return Err(Error::NoSpace {

@@ -464,54 +464,137 @@ fn short_u32_records() {
     }
 }
 
-#[test]
-fn hand_made_abi_walk() {
-    // A word size the monomorphized walks do not cover goes through the generic walk, with
-    // the same errors. Word 16: a 24-byte header (cmsg_len read as u32, level, type, 12
-    // bytes), data from CMSG_ALIGN(24) = 32.
-    let abi = Abi {
-        name: "word16",
-        word: 16,
-        ..Abi::I686
-    };
-    assert_eq!(abi.cmsg_header_len(), 24);
-    let record = |len: u32| {
-        let mut b = len.to_le_bytes().to_vec();
-        b.extend_from_slice(&[0, 0, 0, 0, 2, 0, 0, 0]);
-        b.extend_from_slice(&[0; 12]);
-        b
-    };
-    let mut ok = record(34);
-    ok.extend_from_slice(&[0; 8]);
-    ok.extend_from_slice(&[64, 0]);
-    let walked: Vec<_> = Cmsgs::new(&ok, abi).collect();
-    assert_eq!(walked.len(), 1);
-    let c = walked[0].expect("a whole record");
-    assert_eq!(
-        (c.level, c.kind, c.len, c.offset, c.data),
-        (0, 2, 34, 0, &[64u8, 0][..])
-    );
+fn bad_word(word: usize) -> Error {
+    malformed(
+        Structure::Abi,
+        Reason::BadValue {
+            field: "word",
+            value: word as u64,
+        },
+    )
+}
 
-    check(
-        Cmsgs::new(&ok[..4], abi).next().expect("one item"),
-        Error::truncated(Structure::CmsgHeader, 24, 4),
-    );
-    check(
-        Cmsgs::new(&record(20), abi).next().expect("one item"),
-        malformed(
-            Structure::CmsgHeader,
-            Reason::LengthBelowHeader {
-                length: 20,
-                minimum: 24,
-            },
-        ),
-    );
-    let mut long = record(40);
-    long.extend_from_slice(&[0, 0]);
-    let mut walk = Cmsgs::new(&long, abi);
-    check(
-        walk.next().expect("one item"),
-        Error::truncated(Structure::CmsgData, 40, 26),
-    );
-    assert_eq!(walk.next(), None, "the walk ends at its error");
+fn bad_time_t(time_t: usize) -> Error {
+    malformed(
+        Structure::Abi,
+        Reason::BadValue {
+            field: "time_t",
+            value: time_t as u64,
+        },
+    )
+}
+
+/// Real bytes (x86_64, IP_TTL 64 then a port unreachable from 127.0.0.1): what a walk with
+/// an impossible ABI is given.
+const TTL_THEN_ERR_X86_64: [u8; 72] = [
+    20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, //
+    48, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, //
+    111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, //
+    2, 0, 0, 0, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+];
+
+#[test]
+fn impossible_word_is_refused_by_the_writer() {
+    // Word above 8 (the header did not fit the writer's 16-byte header: it reported success
+    // and wrote nothing), not a power of two (CMSG_ALIGN meaningless), zero, one.
+    for word in [16, 12, 9, 6, 3, 2, 1, 0] {
+        let abi = Abi {
+            name: "hand-made",
+            word,
+            ..Abi::X86_64
+        };
+        let mut buf = [0xAAu8; 128];
+        let mut w = CmsgWriter::new(&mut buf, abi);
+        check(w.push(0, 2, &[64, 0, 0, 0]), bad_word(word));
+        check(w.push_with(0, 2, 4, |_| {}), bad_word(word));
+        check(Record::Ttl(64).encode(&mut w), bad_word(word));
+        assert!(!w.put_cmsg(0, 2, &[64, 0, 0, 0]), "word {word}");
+        assert_eq!(w.len(), 0, "word {word}: nothing written");
+        assert!(
+            buf.iter().all(|&b| b == 0xAA),
+            "word {word}: buffer untouched"
+        );
+    }
+}
+
+#[test]
+fn impossible_word_is_refused_by_the_decoders() {
+    for word in [16, 12, 6, 0] {
+        let abi = Abi {
+            name: "hand-made",
+            word,
+            ..Abi::X86_64
+        };
+        // One error, then the walk ends (also on an empty buffer: nothing is read as
+        // headers of an unknown shape).
+        for control in [&TTL_THEN_ERR_X86_64[..], &[]] {
+            let mut walk = Cmsgs::new(control, abi);
+            check(walk.next().expect("one item"), bad_word(word));
+            assert_eq!(walk.next(), None, "the walk ends at its error");
+            let mut records = record::Records::new(control, abi);
+            check(records.next().expect("one item"), bad_word(word));
+            assert!(records.next().is_none());
+        }
+        let m =
+            errq_codec::message::Message::decode_with(&abi, &TTL_THEN_ERR_X86_64, 0x2000, &[], b"");
+        assert_eq!(m.problem(), Some(bad_word(word)));
+        assert!(m.error().is_none());
+        assert_eq!(m.companions().ttl, None);
+    }
+}
+
+#[test]
+fn impossible_time_t_is_refused() {
+    // An old-layout timestamp has fields of the task's time_t: 4 or 8 bytes, nothing else.
+    for time_t in [0, 2, 3, 16] {
+        let abi = Abi {
+            name: "hand-made",
+            time_t,
+            ..Abi::X86_64
+        };
+        let ts = timestamp::ScmTimestamping {
+            ts: [timestamp::Timespec { sec: 1, nsec: 2 }; 3],
+            layout: Layout::Old,
+        };
+        let mut out = [0u8; 64];
+        check(ts.encode(&abi, &mut out), bad_time_t(time_t));
+        check(
+            timestamp::encode_pair(1, 2, Layout::Old, &abi, &mut out),
+            bad_time_t(time_t),
+        );
+        // The encoders refuse the ABI whatever the layout.
+        check(
+            timestamp::encode_pair(1, 2, Layout::New, &abi, &mut out),
+            bad_time_t(time_t),
+        );
+        let mut buf = [0u8; 128];
+        let mut w = CmsgWriter::new(&mut buf, abi);
+        check(w.push(0, 2, &[64, 0, 0, 0]), bad_time_t(time_t));
+        check(Record::Timestamping(ts).encode(&mut w), bad_time_t(time_t));
+        assert_eq!(w.len(), 0);
+        // The old-layout decoders cannot know the field width; the new layout is 64-bit
+        // whatever the ABI.
+        let data = [0u8; 48];
+        check(
+            timestamp::ScmTimestamping::decode(&data, Layout::Old, &abi),
+            bad_time_t(time_t),
+        );
+        check(
+            timestamp::decode_timeval(&data, Layout::Old, &abi),
+            bad_time_t(time_t),
+        );
+        check(
+            timestamp::decode_timespec(&data, Layout::Old, &abi),
+            bad_time_t(time_t),
+        );
+        assert!(timestamp::ScmTimestamping::decode(&data, Layout::New, &abi).is_ok());
+        // Through the one-pass message walk: an old SO_TIMESTAMPING record, built with a
+        // real ABI's numbers, read with the impossible time_t.
+        let mut control = [0u8; 128];
+        let mut w = CmsgWriter::new(&mut control, Abi::X86_64);
+        Record::Timestamping(ts).encode(&mut w).unwrap();
+        let control = w.as_bytes();
+        let m = errq_codec::message::Message::decode_with(&abi, control, 0x2000, &[], b"");
+        assert_eq!(m.problem(), Some(bad_time_t(time_t)));
+    }
 }

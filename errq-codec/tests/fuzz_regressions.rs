@@ -17,7 +17,7 @@ mod checks;
 
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 9] = [
+const TARGETS: [(&str, Check); 12] = [
     ("cmsgs", checks::cmsgs),
     ("extended_err", checks::extended_err),
     ("message", checks::message),
@@ -27,6 +27,9 @@ const TARGETS: [(&str, Check); 9] = [
     ("payload", checks::payload),
     ("rfc4884", checks::rfc4884),
     ("opt_stats", checks::opt_stats),
+    ("abi_cmsgs", checks::abi_cmsgs),
+    ("abi_message", checks::abi_message),
+    ("structured", checks::structured),
 ];
 
 fn dir(rel: &str) -> PathBuf {
@@ -126,6 +129,21 @@ fn rfc4884() {
 #[test]
 fn opt_stats() {
     regressions("opt_stats");
+}
+
+#[test]
+fn abi_cmsgs() {
+    regressions("abi_cmsgs");
+}
+
+#[test]
+fn abi_message() {
+    regressions("abi_message");
+}
+
+#[test]
+fn structured() {
+    regressions("structured");
 }
 
 #[test]

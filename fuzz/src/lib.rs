@@ -24,6 +24,12 @@
 
 use core::fmt::{self, Write as _};
 
+mod abi_choice;
+mod structured;
+
+pub use abi_choice::{abi_cmsgs, abi_message};
+pub use structured::structured;
+
 use errq_codec::abi::{Abi, Endian};
 use errq_codec::addr;
 use errq_codec::cmsg::{Cmsg, CmsgWriter, Cmsgs};
@@ -279,13 +285,24 @@ fn sockaddr_round_trip(
 /// endian), byte 5 the name length, bytes 6..8 the control length (little endian); then the
 /// name, the control bytes and the payload (the rest).
 pub fn message(data: &[u8]) {
-    let Some((head, rest)) = data.split_first_chunk::<8>() else {
+    let Some((&preset, rest)) = data.split_first() else {
         return;
     };
-    let abi = &Abi::PRESETS[usize::from(head[0]) % Abi::PRESETS.len()];
-    let flags = i32::from_le_bytes([head[1], head[2], head[3], head[4]]);
-    let (name, rest) = rest.split_at(usize::from(head[5]).min(rest.len()));
-    let control_len = usize::from(u16::from_le_bytes([head[6], head[7]]));
+    message_with(
+        &Abi::PRESETS[usize::from(preset) % Abi::PRESETS.len()],
+        rest,
+    );
+}
+
+/// The checks of target `message` for `abi`; `data` is `[msg_flags (4, LE), name len,
+/// control len (2, LE)]` + name + control + payload.
+fn message_with(abi: &Abi, data: &[u8]) {
+    let Some((head, rest)) = data.split_first_chunk::<7>() else {
+        return;
+    };
+    let flags = i32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+    let (name, rest) = rest.split_at(usize::from(head[4]).min(rest.len()));
+    let control_len = usize::from(u16::from_le_bytes([head[5], head[6]]));
     let (control, payload) = rest.split_at(control_len.min(rest.len()));
     let m = Message::decode_with(abi, control, flags, name, payload);
     assert_eq!(m.abi(), abi);
@@ -376,6 +393,10 @@ pub fn message(data: &[u8]) {
         PayloadKind::Frame,
     ] {
         debug((m.payload_kind(Some(k)), m.quoted(k)));
+    }
+    if abi.word != 4 && abi.word != 8 {
+        // An impossible word size: the walk refuses it before reading any header.
+        assert_eq!(m.problem(), abi.validate().err());
     }
 }
 

@@ -72,8 +72,9 @@ fn every_record_round_trips_on_every_abi() {
     for abi in Abi::PRESETS {
         let opts = [0x94u8, 4, 0, 0];
         let mut stats = [0u8; 16];
-        let n = crate::optstats::encode_attr(1, &5u64.to_ne_bytes(), abi.endian, &mut stats, 0)
-            .unwrap();
+        let n =
+            crate::optstats::encode_attr(1, &abi.endian.u64_bytes(5), abi.endian, &mut stats, 0)
+                .unwrap();
         let recs = every_record(abi, &opts, &stats[..n]);
         let mut buf = [0u8; 2048];
         let mut w = CmsgWriter::new(&mut buf, *abi);
