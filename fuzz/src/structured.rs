@@ -14,6 +14,7 @@
 use errq_codec::abi::Abi;
 use errq_codec::cmsg::{CmsgWriter, Cmsgs};
 use errq_codec::error::Error;
+use errq_codec::error::Structure;
 use errq_codec::message::{Companions, Message};
 use errq_codec::record::consts::*;
 use errq_codec::record::{Record, Records};
@@ -205,7 +206,7 @@ pub fn structured(data: &[u8]) {
         // ...else only the error record's offender can be one (cut under MSG_CTRUNC).
         None => assert!(
             m.problem()
-                .map_or(true, |p| p.structure() == errq_codec::error::Structure::Offender),
+                .map_or(true, |p| p.structure() == Structure::Offender),
             "{}: problem {:?} with every record whole",
             abi.name,
             m.problem()
