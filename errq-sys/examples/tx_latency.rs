@@ -127,7 +127,13 @@ fn run(
     if !io_uring {
         return run_recvmmsg(socket, count, probe, start);
     }
-    let mut ring = errq_sys::uring::TxTimestampRing::new(socket.as_fd(), 8192)?;
+    let mut ring = match errq_sys::uring::TxTimestampRing::new(socket.as_fd(), 8192) {
+        Ok(ring) => ring,
+        Err(why) => {
+            eprintln!("io_uring unavailable ({why}); using recvmmsg");
+            return run_recvmmsg(socket, count, probe, start);
+        }
+    };
     for key in 0..count {
         send(socket, key, probe, start)?;
         if key % 64 == 63 {
