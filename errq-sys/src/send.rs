@@ -125,7 +125,7 @@ impl<'a> SendMsg<'a> {
     }
 
     /// Whether to retry once a send that failed with an error an earlier ICMP error left
-    /// pending (the `SO_ERROR` trap, see the [module docs](self)); on by default.
+    /// pending (the `SO_ERROR` trap, see [`set_recverr`](crate::set_recverr)); on by default.
     pub const fn retry_pending_error(mut self, on: bool) -> Self {
         self.retry_pending_error = on;
         self
