@@ -825,7 +825,7 @@ fn reports_from_real_messages() {
             .collect()
     }
     let c = control("udp4_tstamp_sched");
-    let m = Message::decode(&c, 0x2000, &[], &[]);
+    let m = Message::decode_with(&errq_codec::abi::Abi::X86_64, &c, 0x2000, &[], &[]);
     let r = TxReport::from_message(&m).unwrap();
     assert_eq!((r.key, r.stage, r.hardware), (0, TstampKind::SCHED, false));
     assert_eq!(
@@ -836,7 +836,7 @@ fn reports_from_real_messages() {
         }
     );
     // The SO_TIMESTAMPING_OLD record is the first 64 bytes (CMSG_SPACE(48)).
-    let m = Message::decode(&c[64..], 0x2000, &[], &[]);
+    let m = Message::decode_with(&errq_codec::abi::Abi::X86_64, &c[64..], 0x2000, &[], &[]);
     assert_eq!(
         TxReport::from_message(&m),
         Err(TrackError::NoTime {
@@ -845,7 +845,7 @@ fn reports_from_real_messages() {
         })
     );
     let c = control("udp4_port_unreach_lo");
-    let m = Message::decode(&c, 0x2000, &[], &[]);
+    let m = Message::decode_with(&errq_codec::abi::Abi::X86_64, &c, 0x2000, &[], &[]);
     assert_eq!(TxReport::from_message(&m), Err(TrackError::NotATimestamp));
     assert_eq!(
         TrackError::NoTime {
