@@ -2,6 +2,8 @@
 //! loopback in a fresh namespace (root): every key and stage arrives exactly once, as the
 //! `recvmmsg` drain of a twin socket reports them; a tiny completion ring loses nothing;
 //! entries with a payload stay on the error queue.
+// The io-uring crate has kernel bindings for 64-bit targets only.
+#![cfg(target_pointer_width = "64")]
 
 use std::collections::BTreeMap;
 use std::net::UdpSocket;
