@@ -541,3 +541,61 @@ fn draining_into_the_tracker_allocates_nothing() {
     assert_eq!(n, 0, "drain + track allocated {n} times");
     assert_eq!(complete, (true, 8));
 }
+
+/// The send side: `SendRequests::encode` and `SendMsg::send` with every per-packet request
+/// (timestamping flags, `SCM_TS_OPT_ID`, `SCM_TXTIME`) and the `SO_ERROR` retry path, and
+/// decoding an io_uring completion, allocate nothing.
+#[test]
+fn sending_with_requests_allocates_nothing() {
+    use errq_codec::send::SendRequests;
+    use errq_codec::uring::{TxTimestampCompletion, TxTimestampCqe};
+    use errq_sys::{SendMsg, SockTxtime, Timestamping, TxtimeFlags};
+    use std::io::IoSlice;
+
+    let rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    errq_sys::set_so_timestamping(&tx, Timestamping::SOFTWARE | Timestamping::OPT_ID)
+        .expect("SO_TIMESTAMPING");
+    errq_sys::set_so_txtime(
+        &tx,
+        SockTxtime {
+            clockid: libc::CLOCK_MONOTONIC,
+            flags: TxtimeFlags::default(),
+        },
+    )
+    .expect("SO_TXTIME");
+    errq_sys::set_recverr(&tx, true).expect("IP_RECVERR");
+    let to = rx.local_addr().expect("addr");
+    let dead = UdpSocket::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr");
+    let requests = SendRequests::new()
+        .timestamping(Timestamping::TX_SOFTWARE | Timestamping::TX_SCHED)
+        .ts_opt_id(7)
+        .txtime(1);
+    let mut cqe = [0u8; 32];
+    cqe[12..16].copy_from_slice(&2u32.to_ne_bytes());
+    let (sent, n) = allocations(|| {
+        let mut control = [0u8; 128];
+        let mut sent = requests.encode(&Abi::NATIVE, &mut control).unwrap_or(0);
+        for _ in 0..4 {
+            let data = [IoSlice::new(b"probe")];
+            // To the closed port (leaves an ICMP error pending), then to the live peer with
+            // every request (the retry path runs when the error is still pending).
+            let _ = SendMsg::new(&data).to(dead).send(&tx);
+            sent += SendMsg::new(&data)
+                .to(to)
+                .requests(requests)
+                .send(&tx)
+                .unwrap_or(0);
+        }
+        let c = TxTimestampCqe::decode(&cqe, errq_codec::abi::Endian::NATIVE);
+        if let Ok(Ok(TxTimestampCompletion::Report { .. })) = c.map(|c| c.completion()) {
+            sent += 1;
+        }
+        sent
+    });
+    assert_eq!(n, 0, "sending allocated {n} times");
+    assert!(sent >= 4 * 5 + 1, "sent {sent}");
+}
