@@ -161,7 +161,7 @@ pub fn ipv6_recverr<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
 /// ```
 /// # fn main() -> std::io::Result<()> {
 /// use errq_sys::{ip_recverr, ipv6_recverr, set_recverr_dual_stack};
-/// // A dual-stack socket (IPV6_V6ONLY off, the default): it talks to 127.0.0.1 as ::ffff:127.0.0.1.
+/// // A dual-stack socket (IPV6_V6ONLY off, the default) reaches 127.0.0.1 as ::ffff:127.0.0.1.
 /// let socket = std::net::UdpSocket::bind("[::]:0")?;
 /// set_recverr_dual_stack(&socket, true)?;
 /// assert!(ipv6_recverr(&socket)? && ip_recverr(&socket)?);
