@@ -284,7 +284,7 @@ impl<'a> SendMsg<'a> {
     }
 
     /// Whether to retry once a send that failed with an error an earlier ICMP error left
-    /// pending (the `SO_ERROR` trap, see the [module docs](self)); on by default.
+    /// pending ([the `SO_ERROR` trap](crate::set_recverr#the-so_error-trap)); on by default.
     ///
     /// ```
     /// # fn main() -> std::io::Result<()> {
