@@ -62,6 +62,22 @@ pub struct SendMsg<'a> {
 
 impl<'a> SendMsg<'a> {
     /// Send `data` (gathered from the slices) on a connected socket, with no requests.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    /// use errq_sys::SendMsg;
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// socket.connect(peer.local_addr()?)?;
+    /// // Gathered from two slices into one datagram.
+    /// let sent = SendMsg::new(&[IoSlice::new(b"head:"), IoSlice::new(b"body")]).send(&socket)?;
+    /// assert_eq!(sent, 9);
+    /// let mut buf = [0u8; 16];
+    /// assert_eq!(peer.recv(&mut buf)?, 9);
+    /// assert_eq!(&buf[..9], b"head:body");
+    /// # Ok(()) }
+    /// ```
     pub const fn new(data: &'a [IoSlice<'a>]) -> Self {
         Self {
             data,
@@ -73,12 +89,44 @@ impl<'a> SendMsg<'a> {
     }
 
     /// Send to `addr` (`msg_name`) instead of the connected peer.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    /// use errq_sys::SendMsg;
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?; // not connected
+    /// SendMsg::new(&[IoSlice::new(b"hello")]).to(peer.local_addr()?).send(&socket)?;
+    /// let mut buf = [0u8; 8];
+    /// let (n, from) = peer.recv_from(&mut buf)?;
+    /// assert_eq!((&buf[..n], from), (&b"hello"[..], socket.local_addr()?));
+    /// # Ok(()) }
+    /// ```
     pub const fn to(mut self, addr: SocketAddr) -> Self {
         self.to = Some(addr);
         self
     }
 
     /// Every request at once.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    /// use errq_sys::codec::send::SendRequests;
+    /// use errq_sys::{set_so_timestamping, SendMsg, Timestamping};
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// set_so_timestamping(&socket, Timestamping::SOFTWARE | Timestamping::OPT_ID)?;
+    /// // The same requests for every probe of a run, built once.
+    /// let requests = SendRequests::new().timestamping(Timestamping::TX_SOFTWARE);
+    /// for _ in 0..3 {
+    ///     SendMsg::new(&[IoSlice::new(b"probe")])
+    ///         .to(peer.local_addr()?)
+    ///         .requests(requests)
+    ///         .send(&socket)?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub const fn requests(mut self, requests: SendRequests) -> Self {
         self.requests = requests;
         self
@@ -87,6 +135,32 @@ impl<'a> SendMsg<'a> {
     /// A per-packet `SO_TIMESTAMPING` control message: the TX record flags for this packet
     /// only (`TX_SOFTWARE`, `TX_SCHED`, `TX_ACK`, `TX_HARDWARE`, `TX_COMPLETION`). The
     /// socket's reporting flags (`SOFTWARE`, `OPT_ID`, ...) still apply.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    /// use std::time::Duration;
+    /// use errq_sys::codec::timestamp::TstampKind;
+    /// use errq_sys::codec::track::TxReport;
+    /// use errq_sys::{set_so_timestamping, wait_error, RecvBuffers, SendMsg, Timestamping};
+    ///
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// // The socket reports software times keyed by OPT_ID, but timestamps no packet by itself.
+    /// set_so_timestamping(&socket, Timestamping::SOFTWARE | Timestamping::OPT_ID)?;
+    /// socket.send_to(b"untimed", peer.local_addr()?)?; // no report, no key
+    /// SendMsg::new(&[IoSlice::new(b"timed")])
+    ///     .to(peer.local_addr()?)
+    ///     .timestamping(Timestamping::TX_SOFTWARE)
+    ///     .send(&socket)?; // key 0: only timestamped datagrams count (`__ip_append_data`)
+    /// wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut buffers: RecvBuffers = RecvBuffers::new();
+    /// let (_, message) = buffers.recv_message(&socket)?.expect("a timestamp");
+    /// let report = TxReport::from_message(&message).expect("a TX timestamp");
+    /// assert_eq!((report.key, report.stage), (0, TstampKind::SND));
+    /// assert!(buffers.recv(&socket)?.is_none()); // nothing for the untimed datagram
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "SO_TIMESTAMPING")]
     pub const fn timestamping(mut self, flags: Timestamping) -> Self {
         self.requests = self.requests.timestamping(flags);
@@ -95,6 +169,28 @@ impl<'a> SendMsg<'a> {
 
     /// `SCM_TS_OPT_ID` (Linux 6.13): the OPT_ID key of this packet's reports. UDP and raw
     /// sockets with `SOF_TIMESTAMPING_OPT_ID`; the kernel refuses it on TCP with `EINVAL`.
+    ///
+    /// Needs Linux 6.13 (older kernels refuse the unknown control message with `EINVAL`), so this
+    /// example does not run here:
+    ///
+    /// ```no_run
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    /// use errq_sys::{set_so_timestamping, SendMsg, Timestamping};
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// set_so_timestamping(
+    ///     &socket,
+    ///     Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE | Timestamping::OPT_ID,
+    /// )?;
+    /// // Key the reports by the application's own sequence number, not the socket's counter.
+    /// let sequence = 7_000_u32;
+    /// SendMsg::new(&[IoSlice::new(b"request 7000")])
+    ///     .to(peer.local_addr()?)
+    ///     .ts_opt_id(sequence)
+    ///     .send(&socket)?; // its TxReport has key 7000
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "SCM_TS_OPT_ID")]
     pub const fn ts_opt_id(mut self, key: u32) -> Self {
         self.requests = self.requests.ts_opt_id(key);
@@ -103,6 +199,28 @@ impl<'a> SendMsg<'a> {
 
     /// `SCM_TXTIME`: transmit at `ns` nanoseconds on the clock set with
     /// [`set_so_txtime`](crate::set_so_txtime).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    /// use errq_sys::{set_so_txtime, SendMsg, SockTxtime, TxtimeFlags};
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// set_so_txtime(
+    ///     &socket,
+    ///     SockTxtime { clockid: libc::CLOCK_MONOTONIC, flags: TxtimeFlags::REPORT_ERRORS },
+    /// )?;
+    /// // Transmit at 5 s on the monotonic clock (long past on any running machine): an etf or
+    /// // fq qdisc would send it at once or drop it as late, and report the drop on the error
+    /// // queue with REPORT_ERRORS; loopback has no such qdisc and sends it at once.
+    /// SendMsg::new(&[IoSlice::new(b"on time")])
+    ///     .to(peer.local_addr()?)
+    ///     .txtime(5_000_000_000)
+    ///     .send(&socket)?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(peer.recv(&mut buf)?, 7);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "SCM_TXTIME")]
     pub const fn txtime(mut self, ns: u64) -> Self {
         self.requests = self.requests.txtime(ns);
@@ -112,6 +230,29 @@ impl<'a> SendMsg<'a> {
     /// `MSG_ZEROCOPY`: send from these pages without copying (needs
     /// [`set_so_zerocopy`](crate::set_so_zerocopy)); the buffer must stay untouched until
     /// its completion arrives on the error queue (see `errq_codec::track`).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    /// use std::time::Duration;
+    /// use errq_sys::codec::meaning::Meaning;
+    /// use errq_sys::{set_so_zerocopy, wait_error, RecvBuffers, SendMsg};
+    ///
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// set_so_zerocopy(&socket, true)?;
+    /// let data = vec![7u8; 4096];
+    /// SendMsg::new(&[IoSlice::new(&data)]).to(peer.local_addr()?).zerocopy().send(&socket)?;
+    /// // `data` must not change until its completion says the kernel is done with it.
+    /// wait_error(&socket, Some(Duration::from_secs(5)))?;
+    /// let mut buffers: RecvBuffers = RecvBuffers::new();
+    /// let (_, message) = buffers.recv_message(&socket)?.expect("a completion");
+    /// let Some(Meaning::Zerocopy(range)) = message.meaning() else { panic!("{message}") };
+    /// assert_eq!((range.lo, range.hi), (0, 0)); // the first zerocopy send is done
+    /// assert!(range.copied); // loopback delivery copied the pages after all
+    /// drop(data);
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "MSG_ZEROCOPY")]
     pub const fn zerocopy(mut self) -> Self {
         self.flags |= libc::MSG_ZEROCOPY;
@@ -119,13 +260,48 @@ impl<'a> SendMsg<'a> {
     }
 
     /// Add raw `MSG_*` flags (`MSG_DONTWAIT`, `MSG_CONFIRM`, `MSG_MORE`, ...).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    /// use errq_sys::SendMsg;
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// socket.connect(peer.local_addr()?)?;
+    /// // Never block, and tell the neighbour cache the peer answered (no ARP re-probe).
+    /// SendMsg::new(&[IoSlice::new(b"reply")])
+    ///     .flags(libc::MSG_DONTWAIT | libc::MSG_CONFIRM)
+    ///     .send(&socket)?;
+    /// # Ok(()) }
+    /// ```
     pub const fn flags(mut self, flags: c_int) -> Self {
         self.flags |= flags;
         self
     }
 
     /// Whether to retry once a send that failed with an error an earlier ICMP error left
-    /// pending (the `SO_ERROR` trap, see [`set_recverr`](crate::set_recverr)); on by default.
+    /// pending ([the `SO_ERROR` trap](crate::set_recverr#the-so_error-trap)); on by default.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    /// use std::time::Duration;
+    /// use errq_sys::{set_recverr, wait_error, SendMsg};
+    ///
+    /// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
+    /// let live = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// set_recverr(&socket, true)?;
+    /// socket.send_to(b"probe", closed)?;
+    /// wait_error(&socket, Some(Duration::from_secs(5)))?; // port unreachable, also in SO_ERROR
+    /// let data = [IoSlice::new(b"hello")];
+    /// let msg = SendMsg::new(&data).to(live.local_addr()?);
+    /// // Without the retry, the send to the live peer reports the earlier error and sends nothing.
+    /// let err = msg.retry_pending_error(false).send(&socket).unwrap_err();
+    /// assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED));
+    /// assert_eq!(msg.retry_pending_error(false).send(&socket)?, 5); // SO_ERROR is clear now
+    /// # Ok(()) }
+    /// ```
     pub const fn retry_pending_error(mut self, on: bool) -> Self {
         self.retry_pending_error = on;
         self
@@ -139,6 +315,21 @@ impl<'a> SendMsg<'a> {
     /// `EREMOTEIO`) is retried once, and the retry's result returned: a genuine failure
     /// fails again. A genuine `EMSGSIZE` under `IP_PMTUDISC_DO` therefore queues its LOCAL
     /// error entry twice. Turn this off with [`retry_pending_error(false)`](Self::retry_pending_error).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::io::{ErrorKind, IoSlice};
+    /// use errq_sys::{SendMsg, Timestamping};
+    /// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let data = [IoSlice::new(b"ping")];
+    /// let msg = SendMsg::new(&data).to(peer.local_addr()?);
+    /// assert_eq!(msg.send(&socket)?, 4);
+    /// // A receive flag is not a per-packet request: refused before any system call.
+    /// let err = msg.timestamping(Timestamping::RX_SOFTWARE).send(&socket).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// The `sendmsg` failure (after the retry above); `InvalidInput` for requests the

@@ -49,6 +49,35 @@ mod sealed {
 /// [`tokio::net::UdpSocket`], [`tokio::net::TcpStream`].
 ///
 /// Sealed: the functions of this module are the interface.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use tokio::io::unix::AsyncFd;
+/// use errq_sys::tokio::{recv_message, AsyncErrorQueue};
+/// use errq_sys::RecvBuffers;
+///
+/// // Generic over the socket types of the module.
+/// async fn first_error<S: AsyncErrorQueue>(socket: &S) -> std::io::Result<String> {
+///     let mut buffers: RecvBuffers = RecvBuffers::new();
+///     let (_received, message) = recv_message(socket, &mut buffers).await?;
+///     Ok(message.to_string())
+/// }
+///
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
+/// // A tokio socket as it is...
+/// let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+/// errq_sys::set_recverr(&socket, true)?;
+/// socket.send_to(b"probe", closed).await?;
+/// assert!(first_error(&socket).await?.contains("port unreachable"));
+/// // ...or a std socket, non-blocking, in an AsyncFd.
+/// let std_socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// std_socket.set_nonblocking(true)?;
+/// errq_sys::set_recverr(&std_socket, true)?;
+/// std_socket.send_to(b"probe", closed)?;
+/// let registered = AsyncFd::new(std_socket)?;
+/// assert!(first_error(&registered).await?.contains("port unreachable"));
+/// # std::io::Result::Ok(()) }).unwrap();
+/// ```
 pub trait AsyncErrorQueue: sealed::Sealed {
     /// Wait for `POLLERR`, run `f` on the socket's fd, and clear the readiness when `f`
     /// reports `WouldBlock` (then wait again). Consumes tokio's cooperative budget.
@@ -102,13 +131,16 @@ fn would_block<T>() -> io::Result<T> {
 /// budget, so a loop that waits without reading yields to other tasks instead of spinning
 /// the runtime.
 ///
-/// ```no_run
-/// # async fn run() -> std::io::Result<()> {
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
 /// let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
 /// errq_sys::set_recverr(&socket, true)?;
-/// socket.send_to(b"probe", "127.0.0.1:9").await?;
+/// socket.send_to(b"probe", closed).await?;
 /// errq_sys::tokio::wait_error(&socket).await?; // an ICMP port unreachable is queued
-/// # Ok(()) }
+/// let mut buffers: errq_sys::RecvBuffers = errq_sys::RecvBuffers::new();
+/// assert!(buffers.recv(&socket)?.is_some()); // still there: waiting read nothing
+/// # std::io::Result::Ok(()) }).unwrap();
 /// ```
 ///
 /// # Errors
@@ -128,6 +160,21 @@ pub async fn wait_error<S: AsyncErrorQueue>(socket: &S) -> io::Result<()> {
 
 /// Wait for and read one error-queue message into `buffers`; decode it with
 /// [`RecvBuffers::message`], or use [`recv_message`], which does both.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use errq_sys::RecvBuffers;
+///
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
+/// let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+/// errq_sys::set_recverr(&socket, true)?;
+/// socket.send_to(b"probe", closed).await?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let received = errq_sys::tokio::recv_error(&socket, &mut buffers).await?;
+/// assert_eq!(buffers.payload(&received), b"probe"); // the datagram the ICMP error is about
+/// assert_eq!(buffers.message(&received).destination(), Some(closed));
+/// # std::io::Result::Ok(()) }).unwrap();
+/// ```
 ///
 /// # Errors
 /// As [`crate::recv_error`], or a failure of the tokio reactor.
@@ -173,6 +220,23 @@ pub async fn recv_message<'b, S: AsyncErrorQueue, const P: usize, const C: usize
 ///
 /// One call is one system call's worth of work: a task draining a flooded socket in a loop
 /// of `recv_batch` yields to the runtime when its cooperative budget runs out.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// use errq_sys::BatchBuffers;
+///
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
+/// let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+/// errq_sys::set_recverr(&socket, true)?;
+/// socket.send_to(b"probe", closed).await?;
+/// let mut batch: Box<BatchBuffers<16>> = Box::default();
+/// let n = errq_sys::tokio::recv_batch(&socket, &mut *batch).await?;
+/// assert_eq!(n, 1);
+/// for (_received, message) in batch.iter() {
+///     assert_eq!(message.destination(), Some(closed));
+/// }
+/// # std::io::Result::Ok(()) }).unwrap();
+/// ```
 ///
 /// # Errors
 /// As [`BatchBuffers::recv`], or a failure of the tokio reactor.

@@ -60,6 +60,41 @@ const CANCEL_USER_DATA: u64 = u64::from_be_bytes(*b"errq-cx\0");
 /// with 32-byte completions (`IoUring::<squeue::Entry, cqueue::Entry32>`); submit it with
 /// the ring's `submit`.
 ///
+/// On a ring of your own, next to your other requests (this runs where the kernel has the
+/// command, and says so where it has not):
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::os::fd::AsFd;
+/// use errq_sys::codec::uring::TxTimestampCompletion;
+/// use errq_sys::uring::{arm, completion};
+/// use errq_sys::{set_so_timestamping, Timestamping};
+/// use io_uring::{cqueue, squeue, IoUring};
+///
+/// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// socket.connect(peer.local_addr()?)?;
+/// set_so_timestamping(
+///     &socket,
+///     Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE | Timestamping::OPT_ID
+///         | Timestamping::OPT_TSONLY,
+/// )?;
+/// let Ok(mut ring) = IoUring::<squeue::Entry, cqueue::Entry32>::builder().build(8) else {
+///     return Ok(()); // no io_uring here
+/// };
+/// arm(&mut ring.submission(), socket.as_fd(), 7).expect("room in the submission queue");
+/// ring.submit()?;
+/// socket.send(b"probe")?;
+/// ring.submit_and_wait(1)?;
+/// let cqe = ring.completion().next().expect("a completion");
+/// assert_eq!(cqe.user_data(), 7);
+/// match completion(&cqe).expect("a valid time") {
+///     TxTimestampCompletion::Report { report, more } => assert!(report.key == 0 && more),
+///     TxTimestampCompletion::Ended { errno } => eprintln!("refused: errno {errno}"), // < 6.16
+/// }
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The submission queue is full.
 pub fn arm(
@@ -77,6 +112,38 @@ pub fn arm(
 }
 
 /// Decode one completion of a ring with 32-byte completions.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::codec::uring::TxTimestampCompletion;
+/// use errq_sys::uring::completion;
+/// use io_uring::{cqueue, squeue, IoUring};
+/// # use std::os::fd::AsFd;
+/// # use errq_sys::{set_so_timestamping, Timestamping};
+/// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// # socket.connect(peer.local_addr()?)?;
+/// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+/// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+/// let Ok(mut ring) = IoUring::<squeue::Entry, cqueue::Entry32>::builder().build(8) else {
+///     return Ok(()); // no io_uring here
+/// };
+/// errq_sys::uring::arm(&mut ring.submission(), socket.as_fd(), 7).expect("room");
+/// ring.submit()?;
+/// socket.send(b"probe")?;
+/// ring.submit_and_wait(1)?;
+/// let invalid = |e| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+/// for cqe in ring.completion() {
+///     match completion(&cqe).map_err(invalid)? {
+///         TxTimestampCompletion::Report { report, .. } => {
+///             println!("key {}: {:?}", report.key, report.time);
+///         }
+///         // Re-arm when `errno` is 0 (the kernel ended it); an errno is a refusal.
+///         TxTimestampCompletion::Ended { errno } => println!("ended, errno {errno}"),
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// A completion whose time is impossible ([`TxTimestampCqe::completion`]).
@@ -100,6 +167,19 @@ fn cqe_value(cqe: &cqueue::Entry32) -> TxTimestampCqe {
 }
 
 /// Why io_uring cannot deliver TX timestamps here.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::os::fd::AsFd;
+/// use errq_sys::uring::{TxTimestampRing, Unsupported};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// match TxTimestampRing::new(socket.as_fd(), 256) {
+///     Ok(_ring) => println!("TX timestamps through io_uring"),
+///     Err(Unsupported::Ring(e)) => println!("no io_uring here ({e}): use recvmsg"),
+///     Err(Unsupported::Command(e)) => println!("kernel refused the command ({e}): use recvmsg"),
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub enum Unsupported {
     /// The ring could not be created (`ENOSYS` without io_uring, `EPERM` when
@@ -137,6 +217,33 @@ impl From<Unsupported> for io::Error {
 ///
 /// Create it on the thread that will reap it: it is not `Send` (a single-issuer ring with
 /// deferred task work, so reports cost no interruption of the thread until it reaps).
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::os::fd::AsFd;
+/// use std::time::Duration;
+/// use errq_sys::uring::TxTimestampRing;
+/// use errq_sys::{set_so_timestamping, Timestamping};
+///
+/// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// socket.connect(peer.local_addr()?)?;
+/// // OPT_TSONLY: only reports without the packet go through the ring.
+/// set_so_timestamping(
+///     &socket,
+///     Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE | Timestamping::OPT_ID
+///         | Timestamping::OPT_TSONLY,
+/// )?;
+/// let Ok(mut ring) = TxTimestampRing::new(socket.as_fd(), 256) else {
+///     return Ok(()); // no io_uring TX timestamps here: see `TxTimestamps` for the fallback
+/// };
+/// socket.send(b"probe")?;
+/// assert!(ring.wait_timeout(1, Duration::from_secs(5))?);
+/// let mut keys = Vec::new();
+/// ring.reap(|report| keys.push(report.key))?;
+/// assert_eq!(keys, [0]);
+/// # Ok(()) }
+/// ```
 pub struct TxTimestampRing<'fd> {
     ring: IoUring<squeue::Entry, cqueue::Entry32>,
     fd: BorrowedFd<'fd>,
@@ -159,6 +266,20 @@ impl std::fmt::Debug for TxTimestampRing<'_> {
 impl<'fd> TxTimestampRing<'fd> {
     /// Create a ring with room for `cq_entries` completions (at least 2) and arm the
     /// command for `fd`.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::os::fd::AsFd;
+    /// use errq_sys::uring::TxTimestampRing;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// // Room for 1024 reports between two reaps.
+    /// match TxTimestampRing::new(socket.as_fd(), 1024) {
+    ///     Ok(ring) => assert_eq!(ring.rearms(), 0),
+    ///     // Before Linux 6.16, or where a sandbox forbids io_uring: read with recvmsg instead.
+    ///     Err(why) => eprintln!("{why}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Unsupported`] when the ring cannot be created or the kernel refuses the command.
@@ -213,12 +334,59 @@ impl<'fd> TxTimestampRing<'fd> {
 
     /// How many completions the kernel dropped because the completion ring was full and
     /// could not take them into its overflow list either (`cq.koverflow`): reports lost.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::os::fd::AsFd;
+    /// # use errq_sys::uring::TxTimestampRing;
+    /// # use errq_sys::{set_so_timestamping, Timestamping};
+    /// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # socket.connect(peer.local_addr()?)?;
+    /// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+    /// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+    /// // A ring of 2 completions for 8 reports: when it is full the kernel stops posting and
+    /// // leaves the rest on the error queue, where `finish` reads them. None is lost.
+    /// let Ok(mut ring) = TxTimestampRing::new(socket.as_fd(), 2) else {
+    ///     return Ok(()); // no io_uring TX timestamps here
+    /// };
+    /// for i in 0..8_u8 {
+    ///     socket.send(&[i])?;
+    /// }
+    /// let mut reports = ring.reap(|_| {})?;
+    /// assert_eq!(ring.dropped(), 0);
+    /// reports += ring.finish(|_| {})?;
+    /// assert_eq!(reports, 8);
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn dropped(&mut self) -> u32 {
         self.ring.completion().overflow()
     }
 
     /// How many times the request was armed again after the kernel ended it.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::os::fd::AsFd;
+    /// # use errq_sys::uring::TxTimestampRing;
+    /// # use errq_sys::{set_so_timestamping, Timestamping};
+    /// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # socket.connect(peer.local_addr()?)?;
+    /// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+    /// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+    /// let Ok(mut ring) = TxTimestampRing::new(socket.as_fd(), 2) else {
+    ///     return Ok(()); // no io_uring TX timestamps here
+    /// };
+    /// for i in 0..8_u8 {
+    ///     socket.send(&[i])?;
+    /// }
+    /// ring.reap(|_| {})?;
+    /// // A full completion ring can end the request; `reap` armed it again each time.
+    /// println!("re-armed {} times", ring.rearms());
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn rearms(&self) -> u64 {
         self.rearms
@@ -227,6 +395,30 @@ impl<'fd> TxTimestampRing<'fd> {
     /// Hand every completed report to `f`, re-arming the request if the kernel ended it;
     /// returns how many reports there were. Enters the kernel once (to run the pending
     /// work that posts completions), however many reports there are.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::os::fd::AsFd;
+    /// # use errq_sys::uring::TxTimestampRing;
+    /// # use errq_sys::{set_so_timestamping, Timestamping};
+    /// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # socket.connect(peer.local_addr()?)?;
+    /// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+    /// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+    /// use std::time::Duration;
+    /// let Ok(mut ring) = TxTimestampRing::new(socket.as_fd(), 256) else {
+    ///     return Ok(()); // no io_uring TX timestamps here
+    /// };
+    /// for i in 0..3_u8 {
+    ///     socket.send(&[i])?;
+    /// }
+    /// ring.wait_timeout(3, Duration::from_secs(5))?;
+    /// let mut keys = Vec::new();
+    /// let n = ring.reap(|report| keys.push(report.key))?;
+    /// assert_eq!((n, keys), (3, vec![0, 1, 2]));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// `io_uring_enter` failed; the kernel ended the request with an error (`EINVAL`,
@@ -275,6 +467,27 @@ impl<'fd> TxTimestampRing<'fd> {
     /// the next entry's error and reports it): so do not drain the queue with `recvmsg`
     /// while the ring is armed; finish the ring first.
     ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::os::fd::AsFd;
+    /// # use errq_sys::uring::TxTimestampRing;
+    /// # use errq_sys::{set_so_timestamping, Timestamping};
+    /// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # socket.connect(peer.local_addr()?)?;
+    /// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+    /// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+    /// let Ok(ring) = TxTimestampRing::new(socket.as_fd(), 256) else {
+    ///     return Ok(()); // no io_uring TX timestamps here
+    /// };
+    /// socket.send(b"last")?;
+    /// // Done sending: every report still due, from the ring or the error queue.
+    /// let mut keys = Vec::new();
+    /// assert_eq!(ring.finish(|report| keys.push(report.key))?, 1);
+    /// assert_eq!(keys, [0]);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// `io_uring_enter` failed, or the drain failed.
     pub fn finish(mut self, mut f: impl FnMut(TxReport)) -> io::Result<usize> {
@@ -316,6 +529,26 @@ impl<'fd> TxTimestampRing<'fd> {
     /// (`io_uring_enter` with `IORING_ENTER_EXT_ARG` and a timeout, Linux 5.11); returns
     /// whether they are ready.
     ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::os::fd::AsFd;
+    /// # use errq_sys::uring::TxTimestampRing;
+    /// # use errq_sys::{set_so_timestamping, Timestamping};
+    /// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # socket.connect(peer.local_addr()?)?;
+    /// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+    /// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+    /// use std::time::Duration;
+    /// let Ok(mut ring) = TxTimestampRing::new(socket.as_fd(), 256) else {
+    ///     return Ok(()); // no io_uring TX timestamps here
+    /// };
+    /// assert!(!ring.wait_timeout(1, Duration::from_millis(10))?); // nothing sent, nothing due
+    /// socket.send(b"probe")?;
+    /// assert!(ring.wait_timeout(1, Duration::from_secs(5))?);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// `io_uring_enter` failed (other than by the timeout).
     pub fn wait_timeout(&mut self, want: usize, timeout: std::time::Duration) -> io::Result<bool> {
@@ -334,6 +567,27 @@ impl<'fd> TxTimestampRing<'fd> {
 
     /// Block until at least `want` completions are ready (`io_uring_enter` with
     /// `IORING_ENTER_GETEVENTS`).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::os::fd::AsFd;
+    /// # use errq_sys::uring::TxTimestampRing;
+    /// # use errq_sys::{set_so_timestamping, Timestamping};
+    /// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # socket.connect(peer.local_addr()?)?;
+    /// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+    /// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+    /// let Ok(mut ring) = TxTimestampRing::new(socket.as_fd(), 256) else {
+    ///     return Ok(()); // no io_uring TX timestamps here
+    /// };
+    /// for i in 0..4_u8 {
+    ///     socket.send(&[i])?;
+    /// }
+    /// ring.wait(4)?; // blocks until the 4 reports are in (no timeout: see `wait_timeout`)
+    /// assert_eq!(ring.reap(|_| {})?, 4);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// `io_uring_enter` failed.
@@ -380,12 +634,45 @@ enum Path<'fd> {
 impl<'fd> TxTimestamps<'fd> {
     /// Try io_uring (a 4096-completion ring); fall back to a `recvmmsg` drain if the kernel
     /// or the sandbox refuses it.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::os::fd::AsFd;
+    /// # use errq_sys::{set_so_timestamping, Timestamping};
+    /// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # socket.connect(peer.local_addr()?)?;
+    /// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+    /// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+    /// use std::time::{Duration, Instant};
+    /// use errq_sys::uring::TxTimestamps;
+    /// let mut reports = TxTimestamps::new(socket.as_fd()); // io_uring, else recvmmsg
+    /// socket.send(b"probe")?;
+    /// let mut keys = Vec::new();
+    /// let deadline = Instant::now() + Duration::from_secs(5);
+    /// while keys.is_empty() && Instant::now() < deadline {
+    ///     reports.reap(|r| keys.push(r.key), |_, other| println!("{other}"))?;
+    /// }
+    /// assert_eq!(keys, [0]); // the same report by either path
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn new(fd: BorrowedFd<'fd>) -> Self {
         Self::with_ring_size(fd, 4096)
     }
 
     /// As [`TxTimestamps::new`], with a completion ring of `cq_entries`.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::os::fd::AsFd;
+    /// use errq_sys::uring::TxTimestamps;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// // A small ring for a socket that sends little: 64 completions of 32 bytes.
+    /// let reports = TxTimestamps::with_ring_size(socket.as_fd(), 64);
+    /// println!("io_uring: {}", reports.uses_io_uring());
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn with_ring_size(fd: BorrowedFd<'fd>, cq_entries: u32) -> Self {
         let path = match TxTimestampRing::new(fd, cq_entries) {
@@ -397,6 +684,26 @@ impl<'fd> TxTimestamps<'fd> {
 
     /// Use the `recvmmsg` drain whatever the kernel offers (`why` says so in
     /// [`fallback_reason`](Self::fallback_reason)).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::os::fd::AsFd;
+    /// # use errq_sys::{set_so_timestamping, Timestamping};
+    /// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # socket.connect(peer.local_addr()?)?;
+    /// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+    /// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+    /// use errq_sys::uring::TxTimestamps;
+    /// // The recvmmsg path, e.g. to compare it with io_uring.
+    /// let mut reports = TxTimestamps::recvmmsg_only(socket.as_fd());
+    /// assert!(!reports.uses_io_uring());
+    /// socket.send(b"probe")?;
+    /// let mut keys = Vec::new();
+    /// assert_eq!(reports.reap(|r| keys.push(r.key), |_, _| {})?, 1);
+    /// assert_eq!(keys, [0]);
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub fn recvmmsg_only(fd: BorrowedFd<'fd>) -> Self {
         let why = Unsupported::Command(io::Error::new(
@@ -417,12 +724,39 @@ impl<'fd> TxTimestamps<'fd> {
     }
 
     /// Whether reports come through io_uring.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::os::fd::AsFd;
+    /// use errq_sys::uring::TxTimestamps;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let reports = TxTimestamps::new(socket.as_fd());
+    /// // Exactly one of the two holds.
+    /// assert_eq!(reports.uses_io_uring(), reports.fallback_reason().is_none());
+    /// assert!(!TxTimestamps::recvmmsg_only(socket.as_fd()).uses_io_uring());
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn uses_io_uring(&self) -> bool {
         matches!(self.path, Path::Uring(_))
     }
 
     /// Why io_uring is not used, if it is not.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::os::fd::AsFd;
+    /// use errq_sys::uring::TxTimestamps;
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// let reports = TxTimestamps::new(socket.as_fd());
+    /// if let Some(why) = reports.fallback_reason() {
+    ///     eprintln!("TX timestamps by recvmmsg: {why}");
+    /// }
+    /// let forced = TxTimestamps::recvmmsg_only(socket.as_fd());
+    /// let why = forced.fallback_reason().expect("recvmmsg chosen");
+    /// assert!(why.to_string().contains("recvmmsg chosen by the caller"));
+    /// # Ok(()) }
+    /// ```
     #[must_use]
     pub const fn fallback_reason(&self) -> Option<&Unsupported> {
         match &self.path {
@@ -434,6 +768,33 @@ impl<'fd> TxTimestamps<'fd> {
     /// Hand every report that arrived to `report`, and on the `recvmmsg` path every other
     /// error-queue message to `other` (on the io_uring path those stay queued for
     /// [`RecvBuffers`](crate::RecvBuffers)). Returns how many reports there were. Does not block.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// # use std::os::fd::AsFd;
+    /// # use errq_sys::{set_so_timestamping, Timestamping};
+    /// # let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+    /// # socket.connect(peer.local_addr()?)?;
+    /// # set_so_timestamping(&socket, Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE
+    /// #     | Timestamping::OPT_ID | Timestamping::OPT_TSONLY)?;
+    /// use std::time::{Duration, Instant};
+    /// use errq_sys::uring::TxTimestamps;
+    /// let mut reports = TxTimestamps::new(socket.as_fd());
+    /// let deadline = Instant::now() + Duration::from_secs(5);
+    /// let mut sent = 0_u32;
+    /// let mut keys = Vec::new();
+    /// while keys.len() < 3 && Instant::now() < deadline {
+    ///     if sent < 3 {
+    ///         socket.send(&sent.to_be_bytes())?;
+    ///         sent += 1;
+    ///     }
+    ///     // Reap between sends: it never blocks.
+    ///     reports.reap(|r| keys.push(r.key), |_, other| eprintln!("not a report: {other}"))?;
+    /// }
+    /// assert_eq!(keys, [0, 1, 2]);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`TxTimestampRing::reap`] or [`BatchBuffers::recv`].

@@ -7,6 +7,14 @@ use errq_codec::addr::Family;
 use libc::c_int;
 
 /// `setsockopt` or `getsockopt`.
+///
+/// ```
+/// use errq_sys::Call;
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+/// let set = errq_sys::set_ipv6_recverr(&socket, true).unwrap_err();
+/// let get = errq_sys::ipv6_recverr(&socket).unwrap_err();
+/// assert_eq!((set.call(), get.call()), (Call::Set, Call::Get));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Call {
     /// `setsockopt`.
@@ -64,36 +72,80 @@ impl SockoptError {
     }
 
     /// Which call failed.
+    ///
+    /// ```
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// let err = errq_sys::ipv6_recverr(&socket).unwrap_err(); // no IPv6 options on AF_INET
+    /// assert_eq!(err.call(), errq_sys::Call::Get);
+    /// assert!(err.to_string().starts_with("getsockopt("));
+    /// ```
     #[must_use]
     pub const fn call(&self) -> Call {
         self.call
     }
 
     /// The option's level (`SOL_SOCKET`, `IPPROTO_IP`, ...).
+    ///
+    /// ```
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// let err = errq_sys::set_ipv6_recverr(&socket, true).unwrap_err();
+    /// assert_eq!(err.level(), libc::IPPROTO_IPV6);
+    /// ```
     #[must_use]
     pub const fn level(&self) -> c_int {
         self.level
     }
 
     /// The option's C name (`"IP_RECVERR"`).
+    ///
+    /// ```
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// let err = errq_sys::set_recverr_dual_stack(&socket, true).unwrap_err();
+    /// assert_eq!(err.option(), "IPV6_RECVERR"); // which of the two calls failed
+    /// ```
     #[must_use]
     pub const fn option(&self) -> &'static str {
         self.option
     }
 
     /// The errno the kernel returned.
+    ///
+    /// ```
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// match errq_sys::set_ip_recverr_rfc4884(&socket, true) {
+    ///     Ok(()) => {}
+    ///     // Kernels before 5.9 do not know the option: carry on without RFC 4884 offsets.
+    ///     Err(e) if e.raw_os_error() == Some(libc::ENOPROTOOPT) => {}
+    ///     Err(e) => panic!("{e}"),
+    /// }
+    /// ```
     #[must_use]
     pub fn raw_os_error(&self) -> Option<i32> {
         self.error.raw_os_error()
     }
 
     /// The kind of the underlying error.
+    ///
+    /// ```
+    /// use errq_sys::{set_ip_mtu_discover, PmtuDisc};
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// let err = set_ip_mtu_discover(&socket, PmtuDisc(99)).unwrap_err(); // EINVAL
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
     #[must_use]
     pub fn kind(&self) -> io::ErrorKind {
         self.error.kind()
     }
 
     /// The underlying OS error, without the option name.
+    ///
+    /// ```
+    /// let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// let err = errq_sys::set_ipv6_recverr(&socket, true).unwrap_err();
+    /// let os = err.into_os_error();
+    /// assert_eq!(os.raw_os_error(), Some(libc::ENOPROTOOPT));
+    /// assert!(!os.to_string().contains("IPV6_RECVERR")); // the option name is gone
+    /// ```
     #[must_use]
     pub fn into_os_error(self) -> io::Error {
         self.error

@@ -23,6 +23,17 @@ pub const IPV6_RECVERR_RFC4884: c_int = 31;
 ///
 /// The `IP_PMTUDISC_*` and `IPV6_PMTUDISC_*` values are the same numbers. Open newtype: a
 /// value this crate does not name is still representable.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ip_mtu_discover, set_ip_mtu_discover, PmtuDisc};
+/// assert_eq!(PmtuDisc::DO, PmtuDisc(libc::IP_PMTUDISC_DO));
+/// assert_eq!(PmtuDisc::DO, PmtuDisc(libc::IPV6_PMTUDISC_DO)); // the same number
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_ip_mtu_discover(&socket, PmtuDisc::DO)?; // DF on every datagram
+/// assert_eq!(ip_mtu_discover(&socket)?, PmtuDisc::DO);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PmtuDisc(pub c_int);
 
@@ -61,6 +72,15 @@ impl PmtuDisc {
 /// On an `AF_INET6` socket this enables IPv4 errors (for v4-mapped peers); see
 /// [`set_recverr_dual_stack`].
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ip_recverr, set_ip_recverr};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_ip_recverr(&socket, true)?;
+/// assert!(ip_recverr(&socket)?);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `setsockopt` failure, e.g. `ENOTSOCK` for a non-socket, `EBADF` for a closed fd,
 /// `ENOPROTOOPT` for a socket family without IP options.
@@ -71,6 +91,16 @@ pub fn set_ip_recverr<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
 
 /// `getsockopt(fd, IPPROTO_IP, IP_RECVERR, &v, &len)`.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ip_recverr, set_ip_recverr};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// assert!(!ip_recverr(&socket)?); // off by default
+/// set_ip_recverr(&socket, true)?;
+/// assert!(ip_recverr(&socket)?);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure.
 #[doc(alias = "IP_RECVERR")]
@@ -80,6 +110,15 @@ pub fn ip_recverr<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
 
 /// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof(int))`: queue extended errors
 /// (ICMPv6 and local) for an IPv6 socket.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ipv6_recverr, set_ipv6_recverr};
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_recverr(&socket, true)?;
+/// assert!(ipv6_recverr(&socket)?);
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `setsockopt` failure; `ENOPROTOOPT` on an `AF_INET` socket.
@@ -96,6 +135,16 @@ pub fn set_ipv6_recverr<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> 
 
 /// `getsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &v, &len)`.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ipv6_recverr, set_ipv6_recverr};
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// assert!(!ipv6_recverr(&socket)?); // off by default
+/// set_ipv6_recverr(&socket, true)?;
+/// assert!(ipv6_recverr(&socket)?);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure.
 #[doc(alias = "IPV6_RECVERR")]
@@ -108,6 +157,20 @@ pub fn ipv6_recverr<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
 /// An ICMPv4 error for a datagram a dual-stack socket sent to a v4-mapped address is queued
 /// only if the socket has `IP_RECVERR` as well as `IPV6_RECVERR`; it is then read as an
 /// `IPV6_RECVERR` message with a v4-mapped offender.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ip_recverr, ipv6_recverr, set_recverr_dual_stack};
+/// // A dual-stack socket (IPV6_V6ONLY off, the default) reaches 127.0.0.1 as ::ffff:127.0.0.1.
+/// let socket = std::net::UdpSocket::bind("[::]:0")?;
+/// set_recverr_dual_stack(&socket, true)?;
+/// assert!(ipv6_recverr(&socket)? && ip_recverr(&socket)?);
+/// // On an AF_INET socket there is no IPV6_RECVERR.
+/// let v4 = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let err = set_recverr_dual_stack(&v4, true).unwrap_err();
+/// assert_eq!(err.raw_os_error(), Some(libc::ENOPROTOOPT));
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The first `setsockopt` failure (`ENOPROTOOPT` on an `AF_INET` socket).
@@ -164,6 +227,16 @@ pub fn set_recverr<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
 /// `setsockopt(fd, IPPROTO_IP, IP_RECVERR_RFC4884, &on, sizeof(int))` (Linux 5.9): fill
 /// `ee_rfc4884` with the offset of RFC 4884 extensions in ICMPv4 errors.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ip_recverr_rfc4884, set_ip_recverr, set_ip_recverr_rfc4884};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_ip_recverr(&socket, true)?;
+/// set_ip_recverr_rfc4884(&socket, true)?; // ICMP extensions (e.g. RFC 5837 interface info)
+/// assert!(ip_recverr_rfc4884(&socket)?);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `setsockopt` failure; `ENOPROTOOPT` on kernels before 5.9.
 #[doc(alias = "IP_RECVERR_RFC4884")]
@@ -179,6 +252,16 @@ pub fn set_ip_recverr_rfc4884<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptE
 
 /// `getsockopt(fd, IPPROTO_IP, IP_RECVERR_RFC4884, &v, &len)`.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ip_recverr_rfc4884, set_ip_recverr_rfc4884};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// assert!(!ip_recverr_rfc4884(&socket)?); // off by default
+/// set_ip_recverr_rfc4884(&socket, true)?;
+/// assert!(ip_recverr_rfc4884(&socket)?);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure.
 #[doc(alias = "IP_RECVERR_RFC4884")]
@@ -192,6 +275,16 @@ pub fn ip_recverr_rfc4884<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
 }
 
 /// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR_RFC4884, &on, sizeof(int))` (Linux 5.9).
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ipv6_recverr_rfc4884, set_ipv6_recverr, set_ipv6_recverr_rfc4884};
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_recverr(&socket, true)?;
+/// set_ipv6_recverr_rfc4884(&socket, true)?;
+/// assert!(ipv6_recverr_rfc4884(&socket)?);
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `setsockopt` failure; `ENOPROTOOPT` on kernels before 5.9.
@@ -208,6 +301,16 @@ pub fn set_ipv6_recverr_rfc4884<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), Sockop
 
 /// `getsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR_RFC4884, &v, &len)`.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ipv6_recverr_rfc4884, set_ipv6_recverr_rfc4884};
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// assert!(!ipv6_recverr_rfc4884(&socket)?); // off by default
+/// set_ipv6_recverr_rfc4884(&socket, true)?;
+/// assert!(ipv6_recverr_rfc4884(&socket)?);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure.
 #[doc(alias = "IPV6_RECVERR_RFC4884")]
@@ -221,6 +324,18 @@ pub fn ipv6_recverr_rfc4884<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
 }
 
 /// `setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof(int))`.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ip_mtu_discover, set_ip_mtu_discover, PmtuDisc};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_ip_mtu_discover(&socket, PmtuDisc::PROBE)?;
+/// assert_eq!(ip_mtu_discover(&socket)?, PmtuDisc::PROBE);
+/// // A mode the kernel does not know.
+/// let err = set_ip_mtu_discover(&socket, PmtuDisc(99)).unwrap_err();
+/// assert_eq!(err.raw_os_error(), Some(libc::EINVAL));
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `setsockopt` failure (`EINVAL` for an unknown mode).
@@ -237,6 +352,15 @@ pub fn set_ip_mtu_discover<Fd: AsFd>(fd: Fd, mode: PmtuDisc) -> Result<(), Socko
 
 /// `getsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, &len)`.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ip_mtu_discover, set_ip_mtu_discover, PmtuDisc};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_ip_mtu_discover(&socket, PmtuDisc::DO)?;
+/// assert_eq!(ip_mtu_discover(&socket)?, PmtuDisc::DO);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure.
 #[doc(alias = "IP_MTU_DISCOVER")]
@@ -252,6 +376,15 @@ pub fn ip_mtu_discover<Fd: AsFd>(fd: Fd) -> Result<PmtuDisc, SockoptError> {
 
 /// `setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &mode, sizeof(int))`.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ipv6_mtu_discover, set_ipv6_mtu_discover, PmtuDisc};
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_mtu_discover(&socket, PmtuDisc::PROBE)?;
+/// assert_eq!(ipv6_mtu_discover(&socket)?, PmtuDisc::PROBE);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `setsockopt` failure.
 #[doc(alias = "IPV6_MTU_DISCOVER")]
@@ -266,6 +399,15 @@ pub fn set_ipv6_mtu_discover<Fd: AsFd>(fd: Fd, mode: PmtuDisc) -> Result<(), Soc
 }
 
 /// `getsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &mode, &len)`.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{ipv6_mtu_discover, set_ipv6_mtu_discover, PmtuDisc};
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_mtu_discover(&socket, PmtuDisc::DO)?;
+/// assert_eq!(ipv6_mtu_discover(&socket)?, PmtuDisc::DO);
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `getsockopt` failure.
@@ -283,6 +425,18 @@ pub fn ipv6_mtu_discover<Fd: AsFd>(fd: Fd) -> Result<PmtuDisc, SockoptError> {
 /// `getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &len)`: the path MTU the kernel knows for a
 /// connected IPv4 socket.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let err = errq_sys::ip_mtu(&socket).unwrap_err();
+/// assert_eq!(err.raw_os_error(), Some(libc::ENOTCONN)); // no path yet
+/// socket.connect("127.0.0.1:9")?;
+/// // The loopback device's MTU is 65536, but an IPv4 path MTU is capped at the largest
+/// // IPv4 packet, 65535 (`IP_MAX_MTU` in `ipv4_mtu`).
+/// assert_eq!(errq_sys::ip_mtu(&socket)?, 65535);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// `ENOTCONN` on an unconnected socket, or another `getsockopt` failure.
 #[doc(alias = "IP_MTU")]
@@ -292,6 +446,15 @@ pub fn ip_mtu<Fd: AsFd>(fd: Fd) -> Result<u32, SockoptError> {
 
 /// `getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &len)`: the path MTU for a connected IPv6
 /// socket.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// socket.connect("[::1]:9")?;
+/// // The loopback device's MTU (IPv6 caps a path MTU only above 65575, `IP6_MAX_MTU`).
+/// assert_eq!(errq_sys::ipv6_mtu(&socket)?, 65536);
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// `ENOTCONN` on an unconnected socket, or another `getsockopt` failure.
@@ -303,6 +466,23 @@ pub fn ipv6_mtu<Fd: AsFd>(fd: Fd) -> Result<u32, SockoptError> {
 /// `setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(int))`: error entries carry an
 /// `IP_TTL` control message with the TTL of the ICMP packet (a hop-count hint).
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use errq_sys::{set_ip_recverr, set_ip_recvttl, wait_error, RecvBuffers};
+///
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_ip_recverr(&socket, true)?;
+/// set_ip_recvttl(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let (_, message) = buffers.recv_message(&socket)?.expect("an ICMP error");
+/// assert_eq!(message.ttl(), Some(64)); // the ICMP came from this host: no hop taken
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `setsockopt` failure.
 #[doc(alias = "IP_RECVTTL")]
@@ -312,6 +492,23 @@ pub fn set_ip_recvttl<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
 
 /// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(int))`: error entries carry
 /// an `IPV6_HOPLIMIT` control message with the hop limit of the ICMPv6 packet.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use errq_sys::{set_ipv6_recverr, set_ipv6_recvhoplimit, wait_error, RecvBuffers};
+///
+/// let closed = std::net::UdpSocket::bind("[::1]:0")?.local_addr()?; // nothing listens
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_recverr(&socket, true)?;
+/// set_ipv6_recvhoplimit(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let (_, message) = buffers.recv_message(&socket)?.expect("an ICMPv6 error");
+/// assert_eq!(message.hop_limit(), Some(64)); // the ICMPv6 came from this host
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `setsockopt` failure.
@@ -329,6 +526,25 @@ pub fn set_ipv6_recvhoplimit<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptEr
 /// `setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(int))`: entries carry an
 /// `IP_PKTINFO` control message (interface and addresses of the ICMP packet).
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::net::Ipv4Addr;
+/// use std::time::Duration;
+/// use errq_sys::{set_ip_pktinfo, set_ip_recverr, wait_error, RecvBuffers};
+///
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_ip_recverr(&socket, true)?;
+/// set_ip_pktinfo(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let (_, message) = buffers.recv_message(&socket)?.expect("an ICMP error");
+/// let pktinfo = message.pktinfo().expect("IP_PKTINFO");
+/// assert_eq!(pktinfo.addr, Ipv4Addr::LOCALHOST); // the ICMP packet's destination
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `setsockopt` failure.
 #[doc(alias = "IP_PKTINFO")]
@@ -338,6 +554,25 @@ pub fn set_ip_pktinfo<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
 
 /// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(int))`: entries carry an
 /// `IPV6_PKTINFO` control message.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::net::Ipv6Addr;
+/// use std::time::Duration;
+/// use errq_sys::{set_ipv6_recverr, set_ipv6_recvpktinfo, wait_error, RecvBuffers};
+///
+/// let closed = std::net::UdpSocket::bind("[::1]:0")?.local_addr()?; // nothing listens
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_recverr(&socket, true)?;
+/// set_ipv6_recvpktinfo(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let (_, message) = buffers.recv_message(&socket)?.expect("an ICMPv6 error");
+/// let pktinfo = message.companions().pktinfo6.expect("IPV6_PKTINFO");
+/// assert_eq!(pktinfo.addr, Ipv6Addr::LOCALHOST); // the ICMPv6 packet's destination
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `setsockopt` failure.
@@ -355,6 +590,17 @@ pub fn set_ipv6_recvpktinfo<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptErr
 /// `setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(int))`: the hop limit of
 /// outgoing unicast packets (`-1` restores the route default). The IPv4 counterpart is
 /// `std::net::UdpSocket::set_ttl`.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::set_ipv6_unicast_hops;
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_unicast_hops(&socket, 1)?; // a traceroute probe: the first router answers
+/// set_ipv6_unicast_hops(&socket, -1)?; // back to the route's default
+/// let err = set_ipv6_unicast_hops(&socket, 256).unwrap_err();
+/// assert_eq!(err.raw_os_error(), Some(libc::EINVAL));
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `setsockopt` failure (`EINVAL` outside -1..=255).

@@ -17,6 +17,29 @@ use super::{
 /// Uses `libc::SO_TIMESTAMPING`, which is `SO_TIMESTAMPING_NEW` on 32-bit targets with a
 /// 64-bit `time_t`, so entries carry the `scm_timestamping` layout of this build.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use errq_sys::codec::timestamp::TstampKind;
+/// use errq_sys::codec::track::TxReport;
+/// use errq_sys::{set_so_timestamping, wait_error, RecvBuffers, Timestamping};
+///
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let peer = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// // A software timestamp when each datagram leaves, keyed by a per-socket counter.
+/// set_so_timestamping(
+///     &socket,
+///     Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE | Timestamping::OPT_ID,
+/// )?;
+/// socket.send_to(b"first", peer.local_addr()?)?;
+/// wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let (_, message) = buffers.recv_message(&socket)?.expect("a timestamp");
+/// let report = TxReport::from_message(&message).expect("a TX timestamp");
+/// assert_eq!((report.key, report.stage), (0, TstampKind::SND)); // datagram 0, sent
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `setsockopt` failure (`EINVAL` for flags the kernel does not know).
 #[doc(alias = "SO_TIMESTAMPING")]
@@ -32,6 +55,22 @@ pub fn set_so_timestamping<Fd: AsFd>(fd: Fd, flags: Timestamping) -> Result<(), 
 
 /// `setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &(struct so_timestamping){flags, phc},
 /// sizeof(struct so_timestamping))` (Linux 5.14): `BIND_PHC` is added to `flags`.
+///
+/// Needs a socket bound to a device (`SO_BINDTODEVICE`) and the index of one of that
+/// device's PTP virtual clocks (`ethtool --get-phc-vclocks`); `sock_timestamping_bind_phc`
+/// refuses an unbound socket with `EOPNOTSUPP` and another index with `EINVAL`. So this
+/// example does not run here:
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_so_timestamping_bind_phc, so_timestamping, Timestamping};
+/// # let socket = std::net::UdpSocket::bind("0.0.0.0:0")?;
+/// // `socket` is bound to eth0, whose virtual clock 1 is /dev/ptp1.
+/// let flags = Timestamping::TX_HARDWARE | Timestamping::RAW_HARDWARE | Timestamping::OPT_ID;
+/// set_so_timestamping_bind_phc(&socket, flags, 1)?;
+/// assert!(so_timestamping(&socket)?.contains(Timestamping::BIND_PHC));
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `setsockopt` failure.
@@ -54,6 +93,17 @@ pub fn set_so_timestamping_bind_phc<Fd: AsFd>(
 
 /// `getsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, &len)`.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_so_timestamping, so_timestamping, Timestamping};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// assert_eq!(so_timestamping(&socket)?, Timestamping::NONE);
+/// let flags = Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE | Timestamping::OPT_ID;
+/// set_so_timestamping(&socket, flags)?;
+/// assert_eq!(so_timestamping(&socket)?, flags);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure.
 #[doc(alias = "SO_TIMESTAMPING")]
@@ -70,6 +120,15 @@ pub fn so_timestamping<Fd: AsFd>(fd: Fd) -> Result<Timestamping, SockoptError> {
 /// `setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &on, sizeof(int))` (Linux 4.14): allow
 /// `MSG_ZEROCOPY` sends, whose completions arrive on the error queue.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_so_zerocopy, so_zerocopy};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?; // UDP since Linux 5.0
+/// set_so_zerocopy(&socket, true)?;
+/// assert!(so_zerocopy(&socket)?);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `setsockopt` failure (`ENOTSUPP`/`EOPNOTSUPP` where the socket type has no zerocopy).
 #[doc(alias = "SO_ZEROCOPY")]
@@ -78,6 +137,17 @@ pub fn set_so_zerocopy<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
 }
 
 /// `getsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &v, &len)`.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_so_zerocopy, so_zerocopy};
+/// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// let stream = std::net::TcpStream::connect(listener.local_addr()?)?;
+/// assert!(!so_zerocopy(&stream)?); // off by default
+/// set_so_zerocopy(&stream, true)?;
+/// assert!(so_zerocopy(&stream)?);
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `getsockopt` failure.
@@ -92,6 +162,22 @@ pub fn so_zerocopy<Fd: AsFd>(fd: Fd) -> Result<bool, SockoptError> {
 /// With `IP_RECVERR`, reading an ICMP entry from the error queue sets `SO_ERROR` to the next
 /// entry's errno; a pending `SO_ERROR` makes the next send fail once.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use errq_sys::{so_error, wait_error};
+///
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// socket.connect(closed)?; // a connected socket keeps an ICMP error as SO_ERROR
+/// socket.send(b"probe")?;
+/// wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// let pending = so_error(&socket)?.expect("the port unreachable");
+/// assert_eq!(pending.name(), Some("ECONNREFUSED"));
+/// assert_eq!(so_error(&socket)?, None); // reading cleared it
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure (`ENOTSOCK`, `EBADF`).
 #[doc(alias = "SO_ERROR")]
@@ -103,6 +189,19 @@ pub fn so_error<Fd: AsFd>(fd: Fd) -> Result<Option<Errno>, SockoptError> {
 /// `getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len)`: the socket's address family
 /// (`AF_INET`, `AF_INET6`, ...).
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::codec::addr::Family;
+/// let v4 = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let v6 = std::net::UdpSocket::bind("[::1]:0")?;
+/// assert_eq!(errq_sys::so_domain(&v4)?, Family::INET);
+/// assert_eq!(errq_sys::so_domain(&v6)?, Family::INET6);
+/// let file = std::fs::File::open("/dev/null")?;
+/// let err = errq_sys::so_domain(&file).unwrap_err();
+/// assert_eq!(err.raw_os_error(), Some(libc::ENOTSOCK));
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure: `ENOTSOCK` for a non-socket, `EBADF` for a closed fd.
 #[doc(alias = "SO_DOMAIN")]
@@ -113,6 +212,15 @@ pub fn so_domain<Fd: AsFd>(fd: Fd) -> Result<Family, SockoptError> {
 
 /// `getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len)`: `SOCK_DGRAM`, `SOCK_STREAM`, ...
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// let udp = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let tcp = std::net::TcpListener::bind("127.0.0.1:0")?;
+/// assert_eq!(errq_sys::so_type(&udp)?, libc::SOCK_DGRAM);
+/// assert_eq!(errq_sys::so_type(&tcp)?, libc::SOCK_STREAM);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure.
 #[doc(alias = "SO_TYPE")]
@@ -121,6 +229,13 @@ pub fn so_type<Fd: AsFd>(fd: Fd) -> Result<c_int, SockoptError> {
 }
 
 /// `struct sock_txtime` flags for [`set_so_txtime`]. Open newtype: combine with `|`.
+///
+/// ```
+/// use errq_sys::TxtimeFlags;
+/// let flags = TxtimeFlags::DEADLINE_MODE | TxtimeFlags::REPORT_ERRORS;
+/// assert_eq!(flags, TxtimeFlags(0b11));
+/// assert_eq!(TxtimeFlags::default(), TxtimeFlags(0)); // a launch time, drops not reported
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TxtimeFlags(pub u32);
 
@@ -142,6 +257,21 @@ impl core::ops::BitOr for TxtimeFlags {
 }
 
 /// `struct sock_txtime` as the kernel reads and writes it.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_so_txtime, so_txtime, SockTxtime, TxtimeFlags};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// assert_eq!(so_txtime(&socket)?, SockTxtime::default()); // off: clock 0, no flags
+/// // Deadlines on the monotonic clock (allowed without CAP_NET_ADMIN).
+/// let txtime = SockTxtime {
+///     clockid: libc::CLOCK_MONOTONIC,
+///     flags: TxtimeFlags::DEADLINE_MODE | TxtimeFlags::REPORT_ERRORS,
+/// };
+/// set_so_txtime(&socket, txtime)?;
+/// assert_eq!(so_txtime(&socket)?, txtime);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[doc(alias = "sock_txtime")]
 pub struct SockTxtime {
@@ -191,6 +321,18 @@ pub fn set_so_txtime<Fd: AsFd>(fd: Fd, txtime: SockTxtime) -> Result<(), Sockopt
 
 /// `getsockopt(fd, SOL_SOCKET, SO_TXTIME, &txtime, &len)`.
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_so_txtime, so_txtime, SockTxtime, TxtimeFlags};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// let txtime = SockTxtime { clockid: libc::CLOCK_MONOTONIC, flags: TxtimeFlags::DEADLINE_MODE };
+/// set_so_txtime(&socket, txtime)?;
+/// let read = so_txtime(&socket)?;
+/// assert_eq!(read.clockid, libc::CLOCK_MONOTONIC);
+/// assert_eq!(read.flags, TxtimeFlags::DEADLINE_MODE);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// The `getsockopt` failure.
 #[doc(alias = "SO_TXTIME")]
@@ -229,6 +371,16 @@ pub fn set_so_select_err_queue<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), Sockopt
 }
 
 /// `getsockopt(fd, SOL_SOCKET, SO_SELECT_ERR_QUEUE, &v, &len)`.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_so_select_err_queue, so_select_err_queue};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// assert!(!so_select_err_queue(&socket)?); // off by default
+/// set_so_select_err_queue(&socket, true)?;
+/// assert!(so_select_err_queue(&socket)?);
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `getsockopt` failure.
@@ -280,6 +432,19 @@ pub fn set_so_rcvbuf<Fd: AsFd>(fd: Fd, bytes: u32) -> Result<(), SockoptError> {
 /// `setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(int))`: as
 /// [`set_so_rcvbuf`], past `net.core.rmem_max` (needs `CAP_NET_ADMIN`).
 ///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_so_rcvbuf, set_so_rcvbufforce, so_rcvbuf};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// // 8 MiB for a burst of error reports: forced as root, else as much as rmem_max allows.
+/// match set_so_rcvbufforce(&socket, 8 << 20) {
+///     Ok(()) => assert_eq!(so_rcvbuf(&socket)?, 16 << 20), // doubled, rmem_max ignored
+///     Err(e) if e.raw_os_error() == Some(libc::EPERM) => set_so_rcvbuf(&socket, 8 << 20)?,
+///     Err(e) => return Err(e.into()),
+/// }
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 /// `EPERM` without `CAP_NET_ADMIN`, or another `setsockopt` failure.
 #[doc(alias = "SO_RCVBUFFORCE")]
@@ -296,6 +461,15 @@ pub fn set_so_rcvbufforce<Fd: AsFd>(fd: Fd, bytes: u32) -> Result<(), SockoptErr
 
 /// `getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, &len)`: the receive buffer in bytes, as
 /// the kernel holds it (twice what was set).
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// errq_sys::set_so_rcvbuf(&socket, 32768)?;
+/// let bytes = errq_sys::so_rcvbuf(&socket)?;
+/// assert_eq!(bytes, 65536); // twice what was set
+/// # Ok(()) }
+/// ```
 ///
 /// # Errors
 /// The `getsockopt` failure.
