@@ -21,6 +21,13 @@ use libc::c_int;
 use crate::sockopt::SockoptError;
 
 /// How a socket's family fills its error queue.
+///
+/// ```
+/// use errq_sys::family::{error_queue_for, ErrorQueue};
+/// assert_eq!(error_queue_for(libc::AF_INET6, 0), Ok(ErrorQueue::Ip));
+/// assert_eq!(error_queue_for(libc::AF_VSOCK, 0), Ok(ErrorQueue::Zerocopy));
+/// assert_eq!(error_queue_for(libc::AF_PACKET, 0), Ok(ErrorQueue::Timestamping));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorQueue {
@@ -38,6 +45,13 @@ pub enum ErrorQueue {
 /// A socket whose family has no error-queue option: either no error queue at all
 /// (`recvmsg(MSG_ERRQUEUE)` finds nothing there ever, or is refused), or one that only TX
 /// timestamps fill, asked for with `SO_TIMESTAMPING` (AF_PACKET, CAN raw, Bluetooth).
+///
+/// ```
+/// use errq_sys::family::error_queue_for;
+/// let none = error_queue_for(libc::AF_UNIX, 0).unwrap_err();
+/// assert!(!none.timestamps_only);
+/// assert_eq!(none.to_string(), "address family 1 (protocol 0) has no socket error queue");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct NoErrorQueue {
     /// `SO_DOMAIN` of the socket.
@@ -78,6 +92,19 @@ impl From<NoErrorQueue> for io::Error {
 }
 
 /// Why [`error_queue_of`] or [`enable_error_queue`] failed.
+///
+/// ```
+/// use std::os::unix::net::UnixDatagram;
+/// use errq_sys::family::{enable_error_queue, FamilyError};
+/// let (a, _b) = UnixDatagram::pair().unwrap();
+/// match enable_error_queue(&a, true) {
+///     Err(FamilyError::NoErrorQueue(none)) => assert_eq!(none.family, libc::AF_UNIX),
+///     other => panic!("{other:?}"),
+/// }
+/// // Into io::Error with `?`, kind Unsupported.
+/// let err: std::io::Error = enable_error_queue(&a, true).unwrap_err().into();
+/// assert_eq!(err.kind(), std::io::ErrorKind::Unsupported);
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum FamilyError {
@@ -133,6 +160,14 @@ const CAN_J1939: c_int = 7;
 
 /// How `family`/`protocol` (`SO_DOMAIN`/`SO_PROTOCOL`) fills its error queue.
 ///
+/// ```
+/// use errq_sys::family::{error_queue_for, ErrorQueue};
+/// // CAN_J1939 is protocol 7 of AF_CAN; CAN_RAW (1) has only TX timestamps.
+/// assert_eq!(error_queue_for(libc::AF_CAN, 7), Ok(ErrorQueue::J1939));
+/// assert_eq!(error_queue_for(libc::AF_CAN, 1), Ok(ErrorQueue::Timestamping));
+/// assert!(error_queue_for(libc::AF_NETLINK, 0).is_err());
+/// ```
+///
 /// # Errors
 /// [`NoErrorQueue`] for a family with none.
 pub const fn error_queue_for(family: c_int, protocol: c_int) -> Result<ErrorQueue, NoErrorQueue> {
@@ -152,6 +187,12 @@ pub const fn error_queue_for(family: c_int, protocol: c_int) -> Result<ErrorQueu
 
 /// How `fd`'s family fills its error queue (reads `SO_DOMAIN` and `SO_PROTOCOL`).
 ///
+/// ```
+/// use errq_sys::family::{error_queue_of, ErrorQueue};
+/// let socket = std::net::UdpSocket::bind("[::1]:0").unwrap();
+/// assert_eq!(error_queue_of(&socket).unwrap(), ErrorQueue::Ip);
+/// ```
+///
 /// # Errors
 /// [`FamilyError::Io`] if either `getsockopt` fails (`ENOTSOCK`, `EBADF`);
 /// [`FamilyError::NoErrorQueue`] for a family with none.
@@ -165,6 +206,13 @@ pub fn error_queue_of<Fd: AsFd>(fd: Fd) -> Result<ErrorQueue, FamilyError> {
 /// Turn on (or off) the option that fills `fd`'s error queue, whatever its family:
 /// `IP_RECVERR`/`IPV6_RECVERR` ([`crate::sockopt::set_recverr`]), `SO_J1939_ERRQUEUE`,
 /// `SO_ZEROCOPY` on vsock. Returns how the family fills its queue.
+///
+/// ```
+/// use errq_sys::family::{enable_error_queue, ErrorQueue};
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+/// assert_eq!(enable_error_queue(&socket, true).unwrap(), ErrorQueue::Ip);
+/// assert!(errq_sys::ip_recverr(&socket).unwrap());
+/// ```
 ///
 /// # Errors
 /// [`FamilyError::NoErrorQueue`] for a family with no error-queue option: none at all
@@ -193,6 +241,16 @@ pub fn enable_error_queue<Fd: AsFd>(fd: Fd, on: bool) -> Result<ErrorQueue, Fami
 /// session states (`SCM_J1939_ERRQUEUE`). Turning it off purges the queue
 /// (`j1939_sk_setsockopt`).
 ///
+/// On a J1939 socket (`socket(AF_CAN, SOCK_DGRAM, CAN_J1939)`, bound to a CAN interface;
+/// not available on this machine), and refused elsewhere:
+///
+/// ```
+/// let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+/// let err = errq_sys::family::set_j1939_errqueue(&udp, true).unwrap_err();
+/// assert_eq!(err.option(), "SO_J1939_ERRQUEUE");
+/// assert_eq!(err.raw_os_error(), Some(libc::ENOPROTOOPT));
+/// ```
+///
 /// # Errors
 /// The `setsockopt` failure (`ENOPROTOOPT` on a socket that is not J1939).
 #[doc(alias = "SO_J1939_ERRQUEUE")]
@@ -207,6 +265,11 @@ pub fn set_j1939_errqueue<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError
 }
 
 /// `getsockopt(fd, SOL_CAN_J1939, SO_J1939_ERRQUEUE, &v, &len)`.
+///
+/// ```
+/// let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+/// assert!(errq_sys::family::j1939_errqueue(&udp).is_err()); // not a J1939 socket
+/// ```
 ///
 /// # Errors
 /// The `getsockopt` failure.

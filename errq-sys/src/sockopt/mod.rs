@@ -14,11 +14,13 @@ use libc::{c_int, socklen_t};
 
 mod error;
 mod ip;
+mod pmtu;
 mod socket;
 
 pub use error::{os_error, Call, SockoptError};
 pub use errq_codec::tsflags::Timestamping;
 pub use ip::*;
+pub use pmtu::*;
 pub use socket::*;
 
 /// Values the kernel may write into: every bit pattern of these types is valid.
