@@ -17,6 +17,15 @@
 //! to the runtime every budget's worth of calls instead of starving other tasks, and a stale
 //! readiness (the queue was emptied by some other read) is cleared, not reported again.
 //!
+//! # Shutdown
+//! The waits listen for `EPOLLERR` only. A `shutdown()` of the socket from elsewhere
+//! (`EPOLLHUP`) does not wake them: tokio wakes an `Interest::ERROR` waiter only for an
+//! error event, and listening for `Interest::PRIORITY` too (whose readiness includes the
+//! read-closed state) would spin on a TCP connection whose peer merely half-closed, because
+//! tokio never clears a closed state. Stop a waiting task by dropping or aborting it (or
+//! with `tokio::time::timeout`); the blocking [`crate::wait_error`] returns
+//! [`WaitOutcome::HungUp`](crate::WaitOutcome::HungUp) instead.
+//!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
 //! use errq_sys::{set_recverr, RecvBuffers};
