@@ -1,7 +1,9 @@
 //! What an extended error means, by origin: one value to match on.
 //!
 //! [`Meaning::of`] reads a [`SockExtendedErr`] the way the kernel filled it for each
-//! origin (see `KERNEL.md`): the next-hop MTU of a fragmentation-needed, the pointer of a
+//! origin (`ip_icmp_error`/`ipv6_icmp_error` for ICMP, `ip_local_error`/`ipv6_local_error`
+//! for LOCAL, `__skb_tstamp_tx`, `__msg_zerocopy_callback`, the etf qdisc's
+//! `report_sock_error`): the next-hop MTU of a fragmentation-needed, the pointer of a
 //! parameter problem, the OPT_ID key of a timestamp, the counter range of a zerocopy
 //! completion, the 64-bit txtime of a dropped `SO_TXTIME` packet. Unknown origins are kept
 //! raw.

@@ -410,7 +410,9 @@ mod tests {
 
     #[test]
     fn time_exceeded_length_is_the_top_byte_of_info() {
-        // KERNEL.md: an RFC 4884 time exceeded shows the length in the top byte of ee_info.
+        // icmpv6_notify passes the whole 32-bit word after the checksum as `info`
+        // (ipv6_icmp_error stores it in ee_info): an RFC 4884 time exceeded shows the length
+        // in its top byte.
         let r = Icmpv6Rest::parse(Icmpv6Type::TIME_EXCEEDED, 0x1000_0000u32.to_be_bytes());
         assert_eq!(r, Icmpv6Rest::TimeExceeded { length: 16 });
     }
