@@ -370,6 +370,38 @@ impl Meaning {
             _ => None,
         }
     }
+
+    /// Whether a router said the probe's TTL (hop limit) ran out on the way: ICMP time
+    /// exceeded code 0, or ICMPv6 time exceeded code 0 (also an ICMPv4 one on a dual-stack
+    /// socket). The answer traceroute looks for at every hop but the last; the kernel
+    /// reports it as `EHOSTUNREACH`, like a host-unreachable, so the errno cannot tell them
+    /// apart.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::ee::SockExtendedErr;
+    /// use errq_codec::meaning::Meaning;
+    ///
+    /// // EHOSTUNREACH, origin ICMP, type 11 (time exceeded), code 0: a router on the way.
+    /// let ttl = [113, 0, 0, 0, 2, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    /// assert!(Meaning::of(&SockExtendedErr::decode(&ttl, &Abi::X86_64)?).is_hop_limit_exceeded());
+    /// // EHOSTUNREACH, origin ICMP, type 3 code 1 (host unreachable): the end of the road.
+    /// let host = [113, 0, 0, 0, 2, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    /// assert!(!Meaning::of(&SockExtendedErr::decode(&host, &Abi::X86_64)?).is_hop_limit_exceeded());
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
+    #[must_use]
+    pub fn is_hop_limit_exceeded(&self) -> bool {
+        match self {
+            Self::Icmp(i) => {
+                i.kind == Icmpv4Type::TIME_EXCEEDED && i.code == Icmpv4Code::TTL_EXCEEDED
+            }
+            Self::Icmp6(i) => {
+                i.kind == Icmpv6Type::TIME_EXCEEDED && i.code == Icmpv6Code::HOP_LIMIT_EXCEEDED
+            }
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for Meaning {

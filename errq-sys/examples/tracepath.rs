@@ -42,6 +42,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use errq_sys::codec::ee::{Origin, SockExtendedErr};
+use errq_sys::codec::errno::Code;
 use errq_sys::codec::ext::{Extension, ExtensionChecksum, InterfaceRole, ObjectData};
 use errq_sys::codec::message::Message;
 use errq_sys::codec::payload::{find_compat_extension, split_rfc4884, Payload, PayloadKind};
@@ -558,46 +559,53 @@ impl State {
 
         let errno = ee.errno;
         let mut progress = Progress::More;
-        if errno.is("ETIMEDOUT") {
-        } else if errno.is("EMSGSIZE") {
-            let _ = write!(out, "pmtu {}", ee.info);
-            self.mtu = usize::try_from(ee.info).unwrap_or(usize::MAX);
-        } else if errno.is("ECONNREFUSED") {
-            out.push_str("reached");
-            self.hops_to = Some(sndhops.unwrap_or(self.ttl));
-            self.hops_from = rethops;
-            progress = Progress::Done;
-        } else if errno.is("EPROTO") {
-            out.push_str("!P");
-            progress = Progress::Done;
-        } else if errno.is("EHOSTUNREACH") {
-            let time_exceeded = (ee.origin == Origin::ICMP && ee.kind == 11 && ee.code == 0)
-                || (ee.origin == Origin::ICMP6 && ee.kind == 3 && ee.code == 0);
-            if time_exceeded {
-                if let Some(back) = rethops {
-                    if back != i32::from(sndhops.unwrap_or(self.ttl)) {
-                        let _ = write!(out, "asymm {back:2} ");
-                    }
-                }
-            } else {
-                out.push_str("!H");
+        match errno.code() {
+            Some(Code::ETIMEDOUT) => {}
+            Some(Code::EMSGSIZE) => {
+                let mtu = message.meaning().and_then(|m| m.mtu()).unwrap_or(ee.info);
+                let _ = write!(out, "pmtu {mtu}");
+                self.mtu = usize::try_from(mtu).unwrap_or(usize::MAX);
+            }
+            Some(Code::ECONNREFUSED) => {
+                out.push_str("reached");
+                self.hops_to = Some(sndhops.unwrap_or(self.ttl));
+                self.hops_from = rethops;
                 progress = Progress::Done;
             }
-        } else if errno.is("ENETUNREACH") {
-            out.push_str("!N");
-            progress = Progress::Done;
-        } else if errno.is("EACCES") {
-            out.push_str("!A");
-            progress = Progress::Done;
-        } else {
-            line(&out);
-            eprintln!(
-                "tracepath: NET ERROR: {}",
-                errno
-                    .description()
-                    .map_or_else(|| format!("errno {}", errno.raw), str::to_owned)
-            );
-            return Progress::Done;
+            Some(Code::EPROTO) => {
+                out.push_str("!P");
+                progress = Progress::Done;
+            }
+            Some(Code::EHOSTUNREACH) => {
+                if message.meaning().is_some_and(|m| m.is_hop_limit_exceeded()) {
+                    if let Some(back) = rethops {
+                        if back != i32::from(sndhops.unwrap_or(self.ttl)) {
+                            let _ = write!(out, "asymm {back:2} ");
+                        }
+                    }
+                } else {
+                    out.push_str("!H");
+                    progress = Progress::Done;
+                }
+            }
+            Some(Code::ENETUNREACH) => {
+                out.push_str("!N");
+                progress = Progress::Done;
+            }
+            Some(Code::EACCES) => {
+                out.push_str("!A");
+                progress = Progress::Done;
+            }
+            _ => {
+                line(&out);
+                eprintln!(
+                    "tracepath: NET ERROR: {}",
+                    errno
+                        .description()
+                        .map_or_else(|| format!("errno {}", errno.raw), str::to_owned)
+                );
+                return Progress::Done;
+            }
         }
         line(&out);
         if let Some(ext) = extension {

@@ -268,6 +268,14 @@ impl<const M: usize, const P: usize, const C: usize> BatchBuffers<M, P, C> {
     /// Stops after the first batch that is not full, so a queue that keeps refilling cannot
     /// hold the caller forever.
     ///
+    /// # How full the queue may get
+    /// Between two drains the error queue holds at most the socket's receive buffer
+    /// ([`so_rcvbuf`](crate::so_rcvbuf)): each entry is charged its `skb->truesize`
+    /// (`sock_queue_err_skb`), and an entry that does not fit is dropped silently, so the
+    /// count a drain returns can never show a loss. Size the buffer for the reports that can
+    /// arrive between two drains ([`set_so_rcvbuf`](crate::set_so_rcvbuf) says how), and let
+    /// `errq_codec::track` find the keys that went missing.
+    ///
     /// # Errors
     /// As [`BatchBuffers::recv`]; messages handed to `f` before the error stay handled.
     ///

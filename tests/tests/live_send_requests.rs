@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use errq_codec::meaning::Meaning;
 use errq_codec::timestamp::TstampKind;
+use errq_codec::track::{Outcome, Stages, TimestampTracker, TxReport};
 use errq_sys::{
     set_so_timestamping, set_so_txtime, so_txtime, BatchBuffers, SendMsg, SockTxtime, Timestamping,
     TxtimeFlags,
@@ -17,9 +18,16 @@ use errq_tests::netns::{require_root, Netns};
 
 const SENDS: u32 = 3000;
 
-/// Drain timestamp reports until `want` arrived or 3 s passed: key -> (stages, payload tail).
-fn reports(socket: &UdpSocket, want: usize) -> BTreeMap<u32, (Vec<TstampKind>, Option<[u8; 4]>)> {
+/// What a drain read: key -> (stages, payload tail), and every report in queue order.
+type Reports = (
+    BTreeMap<u32, (Vec<TstampKind>, Option<[u8; 4]>)>,
+    Vec<TxReport>,
+);
+
+/// Drain timestamp reports until `want` arrived or 3 s passed.
+fn reports(socket: &UdpSocket, want: usize) -> Reports {
     let mut out: BTreeMap<u32, (Vec<TstampKind>, Option<[u8; 4]>)> = BTreeMap::new();
+    let mut all = Vec::new();
     let mut batch: Box<BatchBuffers<32>> = Box::new(BatchBuffers::new());
     let mut count = 0;
     let deadline = Instant::now() + Duration::from_secs(3);
@@ -30,6 +38,7 @@ fn reports(socket: &UdpSocket, want: usize) -> BTreeMap<u32, (Vec<TstampKind>, O
                 let Some(Meaning::Timestamp(t)) = m.meaning() else {
                     panic!("not a timestamp: {m}")
                 };
+                all.push(TxReport::from_message(&m).unwrap());
                 let entry = out.entry(t.key).or_default();
                 entry.0.push(t.kind);
                 let p = m.payload();
@@ -44,7 +53,40 @@ fn reports(socket: &UdpSocket, want: usize) -> BTreeMap<u32, (Vec<TstampKind>, O
         }
     }
     assert_eq!(count, want, "reports read");
-    out
+    (out, all)
+}
+
+/// Feed `reports` to a tracker holding `sends` (key, stages, token): every report matched,
+/// every send complete with its stages' times; returns the SCHED-to-SND latencies (if
+/// asked for).
+fn track(sends: &[(u32, Stages, u32)], reports: &[TxReport]) -> Vec<Duration> {
+    let mut tracker: Box<TimestampTracker<u32, 4096>> = Box::new(TimestampTracker::datagram());
+    for &(key, stages, token) in sends {
+        tracker
+            .register(key, stages, token, Duration::ZERO)
+            .unwrap();
+    }
+    let mut latencies = Vec::new();
+    let mut complete = 0;
+    for r in reports {
+        match tracker.feed(r) {
+            Outcome::Complete(send) => {
+                complete += 1;
+                for stage in send.expected.kinds() {
+                    assert!(send.stamp(stage).is_some(), "send {} {stage:?}", send.token);
+                }
+                if let Some(d) = send.latency(TstampKind::SCHED, TstampKind::SND) {
+                    latencies.push(d);
+                }
+            }
+            Outcome::Stored { .. } => {}
+            other => panic!("report {r:?} not matched: {other:?}"),
+        }
+    }
+    assert_eq!(complete, sends.len(), "every send completed");
+    assert_eq!(tracker.stats().unmatched, 0);
+    assert!(tracker.pop_lost().is_none() && tracker.is_empty());
+    latencies
 }
 
 /// The socket reports (SOFTWARE | OPT_ID) but records nothing by itself; every third send
@@ -66,6 +108,7 @@ fn per_packet_timestamping_every_third_packet() {
         set_so_timestamping(&socket, Timestamping::SOFTWARE | Timestamping::OPT_ID).unwrap();
         let to = peer.local_addr().unwrap();
         let mut seen = BTreeMap::new();
+        let mut all = Vec::new();
         for i in 0..SENDS {
             let bytes = i.to_be_bytes();
             let data = [IoSlice::new(&bytes)];
@@ -75,9 +118,21 @@ fn per_packet_timestamping_every_third_packet() {
             }
             assert_eq!(send.send(&socket).unwrap(), 4);
             if i % 300 == 299 {
-                seen.extend(reports(&socket, 200));
+                let (map, list) = reports(&socket, 200);
+                seen.extend(map);
+                all.extend(list);
             }
         }
+        // The tracker, told "key k is packet 3k, expecting SCHED and SND", matches them all.
+        let sends: Vec<(u32, Stages, u32)> = (0..SENDS / 3)
+            .map(|k| (k, Stages::SCHED | Stages::SND, 3 * k))
+            .collect();
+        let latencies = track(&sends, &all);
+        assert_eq!(
+            latencies.len(),
+            sends.len(),
+            "a SCHED-to-SND latency per send"
+        );
         assert_eq!(seen.len(), (SENDS / 3) as usize);
         for (key, (stages, tail)) in &seen {
             let mut stages = stages.clone();
@@ -123,7 +178,9 @@ fn scm_ts_opt_id_chooses_the_keys() {
                 other => panic!("send {i}: {other:?}"),
             }
         }
-        let seen = reports(&socket, 100);
+        let (seen, all) = reports(&socket, 100);
+        let sends: Vec<(u32, Stages, u32)> = (0..100).map(|i| (key(i), Stages::SND, i)).collect();
+        track(&sends, &all);
         let want: Vec<u32> = (0..100).map(key).collect();
         let mut got: Vec<u32> = seen.keys().copied().collect();
         let mut want_sorted = want.clone();
