@@ -92,6 +92,15 @@ fn reference_companions<'a>(records: &[Result<Record<'a>, Error>]) -> Companions
             Record::TrafficClass(v) => c.tclass = Some(v),
             Record::FlowInfo(v) => c.flowinfo = Some(v),
             Record::PathMtu(m) => c.path_mtu = Some(m),
+            Record::TimestampingPktinfo(p) => c.timestamping_pktinfo = Some(p),
+            // IPv6 extension-header records by their RFC 3542 and RFC 2292 numbers.
+            Record::Ipv6ExtHeader(h) => match h.cmsg_type() {
+                54 | 3 => c.hop_opts = Some(h),
+                59 | 4 => c.dst_opts = Some(h),
+                55 => c.rthdr_dst_opts = Some(h),
+                57 | 5 => c.rthdr = Some(h),
+                _ => c.others += 1,
+            },
             _ => c.others += 1,
         }
     }
