@@ -10,6 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf target/doc
-RUSTDOCFLAGS="-D warnings -D rustdoc::broken_intra_doc_links -D rustdoc::private_intra_doc_links" \
-  cargo doc --workspace --no-deps --all-features
+export RUSTDOCFLAGS="-D warnings -D rustdoc::broken_intra_doc_links -D rustdoc::private_intra_doc_links"
+# errq-codec's pages first: rustdoc links errq-sys to them only if they are already in the
+# doc root when errq-sys is documented, and cargo may run the two rustdocs side by side.
+cargo doc -p errq-codec --no-deps --all-features
+cargo doc --workspace --no-deps --all-features
 python3 .ci/doc_links.py target/doc

@@ -115,7 +115,7 @@ fn main() -> std::io::Result<()> {
     Ok(())
 }
 
-#[cfg(feature = "io-uring")]
+#[cfg(all(feature = "io-uring", target_pointer_width = "64"))]
 fn run(
     socket: &UdpSocket,
     count: u32,
@@ -149,7 +149,7 @@ fn run(
     Ok("io_uring")
 }
 
-#[cfg(not(feature = "io-uring"))]
+#[cfg(not(all(feature = "io-uring", target_pointer_width = "64")))]
 fn run(
     socket: &UdpSocket,
     count: u32,

@@ -44,8 +44,11 @@ pub mod sockopt;
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod tokio;
-#[cfg(feature = "io-uring")]
-#[cfg_attr(docsrs, doc(cfg(feature = "io-uring")))]
+#[cfg(all(feature = "io-uring", target_pointer_width = "64"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "io-uring", target_pointer_width = "64")))
+)]
 pub mod uring;
 mod wait;
 

@@ -4,7 +4,7 @@
 //! completions arms a multishot poll for `EPOLLERR` on the socket; the kernel then takes
 //! every transmit timestamp without payload (`SOF_TIMESTAMPING_OPT_TSONLY`) off the error
 //! queue itself and posts one completion per report, decoded here by
-//! [`errq_codec::uring::TxTimestampCqe`] into the same [`TxReport`] the `recvmsg` path gives
+//! [`errq_codec::uring::TxTimestampCqe`] into the same [`TxReport`](errq_codec::track::TxReport) the `recvmsg` path gives
 //! (so the trackers of `errq_codec::track` take both).
 //!
 //! - [`TxTimestampRing`]: a ring errq creates for one socket; [`TxTimestampRing::reap`]
@@ -16,7 +16,7 @@
 //!
 //! Entries that are not OPT_TSONLY timestamps (ICMP errors, timestamps with the packet,
 //! zerocopy completions) stay on the error queue: read them with [`RecvBuffers`](crate::RecvBuffers) or
-//! [`BatchBuffers`]. When the completion ring is full the kernel stops posting and leaves
+//! [`BatchBuffers`](crate::BatchBuffers). When the completion ring is full the kernel stops posting and leaves
 //! the rest queued until the next `EPOLLERR`: reap while sending, and drain with `recvmsg`
 //! when you stop (anything left is still there).
 //!
