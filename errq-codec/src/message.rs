@@ -23,7 +23,7 @@
 //! ```
 
 use core::fmt;
-use core::net::{IpAddr, SocketAddr};
+use core::net::SocketAddr;
 
 use crate::abi::{Abi, Endian};
 use crate::addr;
@@ -43,10 +43,13 @@ use crate::record::{self, In6Pktinfo, InPktinfo, Record, Records};
 use crate::timestamp::{Layout, ScmTimestamping};
 
 mod companions;
+mod display;
 mod kind;
+mod probe;
 mod walk;
 
 pub use companions::Companions;
+pub use probe::Probe;
 
 /// `MSG_ERRQUEUE`.
 pub const MSG_ERRQUEUE: i32 = 0x2000;
@@ -594,82 +597,6 @@ impl<'a> Message<'a> {
             echo: quoted.and_then(|q| q.echo()),
             data: quoted.and_then(|q| q.data()),
         }
-    }
-}
-
-/// A probe and the hop that answered it, as [`Message::probe`] finds them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Probe<'a> {
-    /// The probe's destination address and port (`msg_name`).
-    pub destination: Option<SocketAddr>,
-    /// The hop that sent the ICMP error (the offender, v4-mapped addresses unmapped).
-    pub hop: Option<IpAddr>,
-    /// The TTL or hop limit the ICMP error arrived with (`IP_TTL` / `IPV6_HOPLIMIT`), for
-    /// path asymmetry.
-    pub icmp_ttl: Option<i32>,
-    /// Source and destination ports quoted in the payload (TCP, raw IP).
-    pub ports: Option<(u16, u16)>,
-    /// Echo identifier and sequence number quoted in the payload (ping and raw ICMP
-    /// sockets).
-    pub echo: Option<(u16, u16)>,
-    /// The probe's application data as quoted (UDP payload, data after the echo header).
-    pub data: Option<&'a [u8]>,
-}
-
-impl fmt::Display for Message<'_> {
-    /// One line, the way a network engineer reads it, e.g. `ICMP time exceeded (TTL
-    /// exceeded in transit) from 198.18.1.1 for 198.18.2.2:33434, errno EHOSTUNREACH,
-    /// TTL 64`. Nothing is allocated. The destination is printed as the kernel gave it: an
-    /// IPv4 LOCAL error on an unconnected socket shows port `:0` (see
-    /// [`Message::destination`]).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some((_, e)) = &self.error else {
-            f.write_str("no error record")?;
-            if self.control_truncated() {
-                f.write_str(" (control truncated)")?;
-            }
-            if let Some(p) = self.problem {
-                write!(f, " ({p})")?;
-            }
-            return Ok(());
-        };
-        let meaning = self
-            .error
-            .as_ref()
-            .map_or(Meaning::of(&e.ee), |(l, _)| Meaning::at(*l, &e.ee));
-        write!(f, "{meaning}")?;
-        if let Some(o) = e.offender() {
-            write!(f, " from {}", o.ip())?;
-        }
-        if let Some(d) = self.destination() {
-            write!(f, " for {d}")?;
-        }
-        if let Some(errno) = meaning.errno() {
-            write!(f, ", errno {errno}")?;
-        }
-        if let Some(t) = self.common.ttl {
-            write!(f, ", TTL {t}")?;
-        }
-        if let Some(t) = self.common.hop_limit {
-            write!(f, ", hop limit {t}")?;
-        }
-        if let Some(ts) = self
-            .common
-            .timestamping
-            .and_then(|t| t.software().or(t.hardware()))
-        {
-            write!(f, ", at {ts}")?;
-        }
-        if self.control_truncated() {
-            f.write_str(", control truncated")?;
-        }
-        if self.payload_truncated() {
-            f.write_str(", payload truncated")?;
-        }
-        if let Some(p) = self.problem() {
-            write!(f, " ({p})")?;
-        }
-        Ok(())
     }
 }
 
