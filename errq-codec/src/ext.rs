@@ -473,7 +473,14 @@ pub fn encode_extension(
     if checksum {
         let mut sum = Checksum::new();
         sum.add_bytes(dest);
-        let value = sum.finish().to_be_bytes();
+        // A sum that folds to 0 is written as 0xFFFF, the same one's-complement value
+        // (RFC 1624), as UDP does: a zero field reads as "no checksum" (routers that send
+        // none leave it 0), and the check sums either to the same result.
+        let value = match sum.finish() {
+            0 => 0xFFFF_u16,
+            v => v,
+        }
+        .to_be_bytes();
         if let Some(field) = dest.get_mut(2..4) {
             field.copy_from_slice(&value);
         }
