@@ -14,8 +14,13 @@
 //! whole buffer: zero bytes after the last record read as a `cmsg_len` of 0, which is
 //! malformed.
 
-use crate::abi::{Abi, Endian};
-use crate::error::{Error, Reason, Structure};
+pub(crate) mod layout;
+
+use zerocopy::IntoBytes;
+
+use crate::abi::Abi;
+use crate::error::{Error, Structure};
+use layout::{with_layout, CmsgLayout};
 
 /// One control message: a `cmsghdr` and the data its `cmsg_len` covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -110,110 +115,12 @@ impl<'a> Cmsgs<'a> {
 
     #[inline]
     fn step(&mut self) -> Result<Option<Cmsg<'a>>, Error> {
-        use crate::abi::Endian::{Big, Little};
-        let fixed = match (self.abi.word, self.abi.endian) {
-            (8, Little) => step_fixed::<8, false>(self.buf, self.pos),
-            (8, Big) => step_fixed::<8, true>(self.buf, self.pos),
-            (4, Little) => step_fixed::<4, false>(self.buf, self.pos),
-            (4, Big) => step_fixed::<4, true>(self.buf, self.pos),
-            // A hand-made word size no Linux ABI has: the header's shape is unknown.
-            _ => {
-                return Err(Error::malformed(
-                    Structure::Abi,
-                    Reason::BadValue {
-                        field: "word",
-                        value: self.abi.word as u64,
-                    },
-                ))
-            }
-        };
-        Ok(fixed?.map(|(c, next)| {
+        let step = with_layout!(self.abi, L => layout::step::<L>(self.buf, self.pos));
+        Ok(step?.map(|(c, next)| {
             self.pos = next;
             c
         }))
     }
-}
-
-/// One step of the walk for a `cmsghdr` layout known at compile time: `W` is the word size
-/// (4 or 8: `cmsg_len` width and `CMSG_ALIGN`), `BE` the byte order. The same checks and
-/// errors as [`Cmsgs`] (which calls it): returns the record at `pos` and where the next
-/// header starts, `Ok(None)` at the end.
-///
-/// The header and alignment arithmetic fold to constants, so a walk monomorphized for the
-/// native layout reads each header with two loads and no runtime ABI branch.
-#[inline(always)]
-pub(crate) fn step_fixed<'a, const W: usize, const BE: bool>(
-    buf: &'a [u8],
-    pos: usize,
-) -> Result<Option<(Cmsg<'a>, usize)>, Error> {
-    let Some(rest) = buf.get(pos..) else {
-        return Ok(None);
-    };
-    if rest.is_empty() {
-        return Ok(None);
-    }
-    // CMSG_LEN(0) and CMSG_ALIGN of it: 16 and 16, or 12 and 12.
-    let hlen = W.saturating_add(8);
-    let Some(hdr) = rest.get(..hlen) else {
-        return Err(Error::truncated(Structure::CmsgHeader, hlen, rest.len()));
-    };
-    let e = if BE { Endian::Big } else { Endian::Little };
-    let len = if W == 8 {
-        e.u64(to_array(hdr))
-    } else {
-        u64::from(e.u32(to_array(hdr)))
-    };
-    // Level and type are C `int`s: reinterpret the bits.
-    let level = i32::from_ne_bytes(e.u32(to_array(hdr.get(W..).unwrap_or(&[]))).to_ne_bytes());
-    let kind = i32::from_ne_bytes(
-        e.u32(to_array(hdr.get(W.saturating_add(4)..).unwrap_or(&[])))
-            .to_ne_bytes(),
-    );
-    let Ok(ulen) = usize::try_from(len) else {
-        return Err(Error::malformed(
-            Structure::CmsgHeader,
-            Reason::LengthOverflow { length: len },
-        ));
-    };
-    if ulen < hlen {
-        return Err(Error::malformed(
-            Structure::CmsgHeader,
-            Reason::LengthBelowHeader {
-                length: len,
-                minimum: hlen,
-            },
-        ));
-    }
-    let Some(record) = rest.get(..ulen) else {
-        return Err(Error::truncated(Structure::CmsgData, ulen, rest.len()));
-    };
-    // `hlen` is already a multiple of `W`.
-    let data = record.get(hlen..).unwrap_or(&[]);
-    // Next header at CMSG_ALIGN(cmsg_len), saturating; past the end means the walk is over.
-    // The step is at least one header, so the walk always ends.
-    let mask = W.saturating_sub(1);
-    let aligned = ulen
-        .checked_add(mask)
-        .map_or(usize::MAX & !mask, |v| v & !mask);
-    Ok(Some((
-        Cmsg {
-            level,
-            kind,
-            len,
-            offset: pos,
-            data,
-        },
-        pos.saturating_add(aligned),
-    )))
-}
-
-#[inline(always)]
-fn to_array<const N: usize>(s: &[u8]) -> [u8; N] {
-    let mut a = [0u8; N];
-    if let Some(src) = s.get(..N) {
-        a.copy_from_slice(src);
-    }
-    a
 }
 
 impl<'a> Iterator for Cmsgs<'a> {
@@ -307,31 +214,13 @@ impl<'a> CmsgWriter<'a> {
     }
 
     fn write_header(&mut self, at: usize, cmsg_len: usize, level: i32, kind: i32) {
-        let e = self.abi.endian;
-        let mut hdr = [0u8; 16];
-        let (len_bytes, rest) = if self.abi.word == 8 {
-            hdr.split_at_mut(8)
-        } else {
-            hdr.split_at_mut(4)
-        };
-        if len_bytes.len() == 8 {
-            len_bytes.copy_from_slice(&e.u64_bytes(cmsg_len as u64));
-        } else {
-            let l = u32::try_from(cmsg_len).unwrap_or(u32::MAX);
-            len_bytes.copy_from_slice(&e.u32_bytes(l));
-        }
-        let (lv, rest) = rest.split_at_mut(4);
-        lv.copy_from_slice(&e.u32_bytes(u32::from_ne_bytes(level.to_ne_bytes())));
-        if let Some(ty) = rest.get_mut(..4) {
-            ty.copy_from_slice(&e.u32_bytes(u32::from_ne_bytes(kind.to_ne_bytes())));
-        }
-        let hlen = self.abi.cmsg_header_len();
-        if let (Some(dst), Some(src)) = (
-            self.buf.get_mut(at..at.saturating_add(hlen)),
-            hdr.get(..hlen),
-        ) {
-            dst.copy_from_slice(src);
-        }
+        let buf = &mut *self.buf;
+        with_layout!(self.abi, L => {
+            if let Some(dst) = buf.get_mut(at..) {
+                // The callers checked the room for a header; nothing is written otherwise.
+                let _ = L::header(cmsg_len, level, kind).write_to_prefix(dst);
+            }
+        });
     }
 
     /// Append a record with `data`, padded to `CMSG_SPACE`.
@@ -340,8 +229,8 @@ impl<'a> CmsgWriter<'a> {
     /// the kernel does.
     ///
     /// # Errors
-    /// [`Error::NoSpace`] if the record (`CMSG_LEN(data.len())`) does not fit; an
-    /// [`Abi::validate`] error for an ABI no Linux has. Nothing is written then.
+    /// [`Error::NoSpace`] if the record (`CMSG_LEN(data.len())`) does not fit. Nothing is
+    /// written then.
     ///
     /// ```
     /// use errq_codec::abi::Abi;
@@ -367,8 +256,7 @@ impl<'a> CmsgWriter<'a> {
     /// header, write nothing and set `ctrunc`; if there is room for the header but not all
     /// the data, write the record cut short with `cmsg_len` = the bytes left and set
     /// `ctrunc`; then move on by `CMSG_SPACE(data.len())` or to the end of the buffer.
-    /// Returns whether the whole record was written; for an ABI that fails
-    /// [`Abi::validate`] nothing is written and the result is `false`.
+    /// Returns whether the whole record was written.
     ///
     /// ```
     /// use errq_codec::abi::Abi;
@@ -384,9 +272,6 @@ impl<'a> CmsgWriter<'a> {
     /// assert_eq!(&w.as_bytes()[..8], &[24, 0, 0, 0, 0, 0, 0, 0]); // cmsg_len 24, not 48
     /// ```
     pub fn put_cmsg(&mut self, level: i32, kind: i32, data: &[u8]) -> bool {
-        if !self.abi.is_valid() {
-            return false;
-        }
         let hlen = self.abi.cmsg_header_len();
         let avail = self.buf.len().saturating_sub(self.len);
         if avail < hlen {
@@ -401,8 +286,8 @@ impl<'a> CmsgWriter<'a> {
         }
         let at = self.len;
         self.write_header(at, cmsg_len, level, kind);
-        let data_at = at.saturating_add(self.abi.cmsg_align(hlen));
-        let data_len = cmsg_len.saturating_sub(self.abi.cmsg_align(hlen));
+        let data_at = at.saturating_add(hlen);
+        let data_len = cmsg_len.saturating_sub(hlen);
         if let (Some(dst), Some(src)) = (
             self.buf.get_mut(data_at..data_at.saturating_add(data_len)),
             data.get(..data_len),
@@ -423,8 +308,7 @@ impl<'a> CmsgWriter<'a> {
     /// `data_len` zeroed bytes.
     ///
     /// # Errors
-    /// [`Error::NoSpace`] if the record does not fit; an [`Abi::validate`] error for an ABI
-    /// no Linux has.
+    /// [`Error::NoSpace`] if the record does not fit.
     pub fn push_with(
         &mut self,
         level: i32,
@@ -432,7 +316,6 @@ impl<'a> CmsgWriter<'a> {
         data_len: usize,
         fill: impl FnOnce(&mut [u8]),
     ) -> Result<(), Error> {
-        self.abi.validate()?;
         let cmsg_len = self.abi.cmsg_len(data_len);
         let avail = self.buf.len().saturating_sub(self.len);
         if cmsg_len > avail || cmsg_len == usize::MAX {
@@ -444,7 +327,7 @@ impl<'a> CmsgWriter<'a> {
         }
         let at = self.len;
         self.write_header(at, cmsg_len, level, kind);
-        let data_at = at.saturating_add(self.abi.cmsg_align(self.abi.cmsg_header_len()));
+        let data_at = at.saturating_add(self.abi.cmsg_header_len());
         if let Some(dst) = self.buf.get_mut(data_at..data_at.saturating_add(data_len)) {
             dst.fill(0);
             fill(dst);
@@ -505,7 +388,7 @@ mod tests {
             v,
             [Err(Error::malformed(
                 Structure::CmsgHeader,
-                Reason::LengthBelowHeader {
+                crate::error::Reason::LengthBelowHeader {
                     length: 0,
                     minimum: 16
                 }

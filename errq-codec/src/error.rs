@@ -94,9 +94,6 @@ pub enum Structure {
     ScmTsPktinfo,
     /// The error-queue payload (the iovec), read as a kind that does not apply.
     Payload,
-    /// An [`Abi`](crate::abi::Abi) value no Linux ABI has (see
-    /// [`Abi::validate`](crate::abi::Abi::validate)).
-    Abi,
     /// A 32-byte io_uring completion (`struct io_uring_cqe` + `struct io_timespec`).
     #[doc(alias = "io_uring_cqe")]
     IoUringCqe,
@@ -142,7 +139,6 @@ impl Structure {
             Self::OutputBuffer => "output buffer",
             Self::ScmTsPktinfo => "scm_ts_pktinfo",
             Self::Payload => "error-queue payload",
-            Self::Abi => "ABI description",
             Self::IoUringCqe => "io_uring CQE32",
         }
     }

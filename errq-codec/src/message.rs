@@ -25,9 +25,9 @@
 use core::fmt;
 use core::net::SocketAddr;
 
-use crate::abi::{Abi, Endian};
+use crate::abi::Abi;
 use crate::addr;
-use crate::cmsg::{self, Cmsg, Cmsgs};
+use crate::cmsg::{self, Cmsgs};
 use crate::ee::{ExtendedError, Origin};
 use crate::error::Error;
 use crate::ext::Extension;
@@ -35,12 +35,8 @@ use crate::level::Level;
 use crate::meaning::Meaning;
 use crate::optstats::OptStats;
 use crate::payload::{self, Payload, PayloadKind};
-use crate::record::consts::{
-    IPV6_HOPLIMIT, IPV6_RECVERR, IP_PKTINFO, IP_RECVERR, IP_TOS, IP_TTL, SOL_IP, SOL_IPV6,
-    SOL_PACKET,
-};
-use crate::record::{self, In6Pktinfo, InPktinfo, Record, Records};
-use crate::timestamp::{Layout, ScmTimestamping};
+use crate::record::{In6Pktinfo, InPktinfo, Record, Records};
+use crate::timestamp::ScmTimestamping;
 
 mod companions;
 mod display;

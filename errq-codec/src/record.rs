@@ -6,7 +6,7 @@
 
 use core::net::{SocketAddrV4, SocketAddrV6};
 
-use crate::abi::{Abi, Endian};
+use crate::abi::{with_order, Abi, Endian, Order};
 use crate::addr;
 use crate::cmsg::{Cmsg, CmsgWriter, Cmsgs};
 use crate::ee::{ExtendedError, SOCK_EXTENDED_ERR_LEN};
@@ -241,70 +241,54 @@ impl<'a> Record<'a> {
     /// # Ok::<(), errq_codec::Error>(())
     /// ```
     pub fn decode(c: Cmsg<'a>, abi: &Abi) -> Result<Self, Error> {
+        with_order!(abi.endian, O => Self::decode_into::<O, _>(c, abi, AsRecord))
+    }
+
+    /// The one decoder of a record, for a byte order known at compile time, handing what it
+    /// decodes to `keep`: [`AsRecord`] makes the [`Record`] ([`Record::decode`], so
+    /// [`Records`]); the one-pass message stores the everyday records straight into its
+    /// fields, with no `Record` built in between.
+    ///
+    /// The everyday records of an error-queue message (the IP error records, `IP_TTL`,
+    /// `IP_TOS`, `IP_PKTINFO`, `IPV6_HOPLIMIT`, `SO_TIMESTAMPING`) are decoded inline, so a
+    /// walk compiled for one layout turns them into straight-line code; every other record
+    /// goes to [`rare`], out of line. The order of the tests is the order of precedence: an
+    /// error record of any level first, then the fixed `SOL_IP`/`SOL_IPV6` types, then the
+    /// ABI's socket level.
+    #[inline(always)]
+    pub(crate) fn decode_into<O: Order, K: Keep<'a>>(
+        c: Cmsg<'a>,
+        abi: &Abi,
+        keep: K,
+    ) -> Result<K::Out, Error> {
+        let e = O::ENDIAN;
         let d = c.data;
         let s = &abi.socket;
         Ok(match (c.level, c.kind) {
-            // Every family's error record, from the one table in `Level`.
-            (l, t) if Level(l).is_error_record(t) => {
-                Self::Error(Level(l), ExtendedError::decode(d, abi)?)
+            (SOL_IP, IP_RECVERR) => {
+                keep.error(Level::IP, ExtendedError::decode_in(d, e, abi.errno)?)
             }
-            (SOL_IP, IP_TTL) => Self::Ttl(int(d, abi.endian)?),
-            (SOL_IP, IP_TOS) => Self::Tos(tos(d)?),
-            (SOL_IP, IP_PKTINFO) => Self::Pktinfo(InPktinfo::decode_in(d, abi.endian)?),
-            (SOL_IP, IP_RECVOPTS) => Self::RecvOpts(d),
-            (SOL_IP, IP_RETOPTS) => Self::RetOpts(d),
-            (SOL_IP, IP_ORIGDSTADDR) => Self::OrigDstAddr(addr::decode_v4(d, abi.endian)?),
-            (SOL_IP, IP_CHECKSUM) => Self::Checksum(word(d, abi.endian)?),
-            (SOL_IP, IP_RECVFRAGSIZE) => Self::FragSize(int(d, abi.endian)?),
-            (SOL_IPV6, IPV6_PKTINFO) => Self::Pktinfo6(In6Pktinfo::decode_in(d, abi.endian)?),
-            (SOL_IPV6, IPV6_HOPLIMIT) => Self::HopLimit(int(d, abi.endian)?),
-            (SOL_IPV6, IPV6_TCLASS) => Self::TrafficClass(int(d, abi.endian)?),
-            (SOL_IPV6, IPV6_FLOWINFO) => match *d {
-                [a, b, c0, d0, ..] => Self::FlowInfo(u32::from_be_bytes([a, b, c0, d0])),
-                _ => return Err(Error::truncated(Structure::U32, 4, d.len())),
-            },
-            (SOL_IPV6, IPV6_PATHMTU) => {
-                if d.len() < 32 {
-                    return Err(Error::truncated(Structure::Ip6Mtuinfo, 32, d.len()));
-                }
-                Self::PathMtu(Ip6Mtuinfo {
-                    addr: addr::decode_v6(d, abi.endian)?,
-                    mtu: abi.endian.u32(octets::<4>(d, 28)),
-                })
+            (SOL_IPV6, IPV6_RECVERR) => {
+                keep.error(Level::IPV6, ExtendedError::decode_in(d, e, abi.errno)?)
             }
-            (SOL_IPV6, IPV6_ORIGDSTADDR) => Self::OrigDstAddr6(addr::decode_v6(d, abi.endian)?),
-            (SOL_IPV6, IPV6_RECVFRAGSIZE) => Self::FragSize6(int(d, abi.endian)?),
-            (SOL_IPV6, t) if exthdr::protocol_of(t).is_some() => {
-                Self::Ipv6ExtHeader(ExtHeaderRecord::new(t, d))
-            }
-            (l, t) if l == s.sol_socket => {
-                if t == s.timestamping_old {
-                    Self::Timestamping(ScmTimestamping::decode(d, Layout::Old, abi)?)
-                } else if t == s.timestamping_new {
-                    Self::Timestamping(ScmTimestamping::decode(d, Layout::New, abi)?)
-                } else if t == s.timestamp_old {
-                    Self::Timestamp(Layout::Old, timestamp::decode_timeval(d, Layout::Old, abi)?)
-                } else if t == s.timestamp_new {
-                    Self::Timestamp(Layout::New, timestamp::decode_timeval(d, Layout::New, abi)?)
-                } else if t == s.timestampns_old {
-                    Self::TimestampNs(
-                        Layout::Old,
-                        timestamp::decode_timespec(d, Layout::Old, abi)?,
-                    )
-                } else if t == s.timestampns_new {
-                    Self::TimestampNs(
-                        Layout::New,
-                        timestamp::decode_timespec(d, Layout::New, abi)?,
-                    )
-                } else if t == s.timestamping_opt_stats {
-                    Self::OptStats(NlAttrs::new(d, abi.endian))
-                } else if t == s.timestamping_pktinfo {
-                    Self::TimestampingPktinfo(ScmTsPktinfo::decode(d, abi.endian)?)
+            (SOL_IP, IP_TTL) => keep.ttl(int(d, e)?),
+            (SOL_IP, IP_TOS) => keep.tos(tos(d)?),
+            (SOL_IP, IP_PKTINFO) => keep.pktinfo(InPktinfo::decode_in(d, e)?),
+            (SOL_IPV6, IPV6_HOPLIMIT) => keep.hop_limit(int(d, e)?),
+            (l, t)
+                if (t == s.timestamping_new || t == s.timestamping_old)
+                    && l == s.sol_socket
+                    && !matches!(l, SOL_IP | SOL_IPV6)
+                    && !Level(l).is_error_record(t) =>
+            {
+                let layout = if t == s.timestamping_new {
+                    Layout::New
                 } else {
-                    Self::Other(c)
-                }
+                    Layout::Old
+                };
+                keep.timestamping(ScmTimestamping::decode_as::<O>(d, layout, abi.time_t)?)
             }
-            _ => Self::Other(c),
+            _ => keep.record(rare::<O>(c.level, c.kind, c.len, c.offset, d, abi)?),
         })
     }
 
@@ -431,6 +415,140 @@ impl<'a> Record<'a> {
             Self::Other(c) => w.push(c.level, c.kind, c.data),
         }
     }
+}
+
+/// Where [`Record::decode_into`] puts what it decodes. Every method but `record` has a
+/// default that builds the [`Record`] and passes it to `record`; a keeper overrides the
+/// ones it stores elsewhere.
+pub(crate) trait Keep<'a>: Sized {
+    /// What keeping a record gives back.
+    type Out;
+    /// Keep a record.
+    fn record(self, r: Record<'a>) -> Self::Out;
+    /// Keep an error record.
+    #[inline(always)]
+    fn error(self, level: Level, e: ExtendedError<'a>) -> Self::Out {
+        self.record(Record::Error(level, e))
+    }
+    /// Keep `IP_TTL`.
+    #[inline(always)]
+    fn ttl(self, v: i32) -> Self::Out {
+        self.record(Record::Ttl(v))
+    }
+    /// Keep `IP_TOS`.
+    #[inline(always)]
+    fn tos(self, v: u8) -> Self::Out {
+        self.record(Record::Tos(v))
+    }
+    /// Keep `IP_PKTINFO`.
+    #[inline(always)]
+    fn pktinfo(self, p: InPktinfo) -> Self::Out {
+        self.record(Record::Pktinfo(p))
+    }
+    /// Keep `IPV6_HOPLIMIT`.
+    #[inline(always)]
+    fn hop_limit(self, v: i32) -> Self::Out {
+        self.record(Record::HopLimit(v))
+    }
+    /// Keep `SO_TIMESTAMPING`.
+    #[inline(always)]
+    fn timestamping(self, t: ScmTimestamping) -> Self::Out {
+        self.record(Record::Timestamping(t))
+    }
+}
+
+/// The keeper of [`Record::decode`]: the record itself.
+pub(crate) struct AsRecord;
+
+impl<'a> Keep<'a> for AsRecord {
+    type Out = Record<'a>;
+    #[inline(always)]
+    fn record(self, r: Record<'a>) -> Record<'a> {
+        r
+    }
+}
+
+/// The records [`Record::decode_into`] does not decode inline, out of line and taking the
+/// `cmsghdr` fields as scalars (the walk then never stores a [`Cmsg`] for a common record).
+#[cold]
+#[inline(never)]
+fn rare<'a, O: Order>(
+    level: i32,
+    kind: i32,
+    len: u64,
+    offset: usize,
+    d: &'a [u8],
+    abi: &Abi,
+) -> Result<Record<'a>, Error> {
+    let e = O::ENDIAN;
+    let s = &abi.socket;
+    let c = Cmsg {
+        level,
+        kind,
+        len,
+        offset,
+        data: d,
+    };
+    // `decode_into` took the everyday records already; the rest keeps its precedence.
+    Ok(match (c.level, c.kind) {
+        // Every family's error record, from the one table in `Level`.
+        (l, t) if Level(l).is_error_record(t) => {
+            Record::Error(Level(l), ExtendedError::decode_in(d, e, abi.errno)?)
+        }
+        (SOL_IP, IP_RECVOPTS) => Record::RecvOpts(d),
+        (SOL_IP, IP_RETOPTS) => Record::RetOpts(d),
+        (SOL_IP, IP_ORIGDSTADDR) => Record::OrigDstAddr(addr::decode_v4(d, e)?),
+        (SOL_IP, IP_CHECKSUM) => Record::Checksum(word(d, e)?),
+        (SOL_IP, IP_RECVFRAGSIZE) => Record::FragSize(int(d, e)?),
+        (SOL_IPV6, IPV6_PKTINFO) => Record::Pktinfo6(In6Pktinfo::decode_in(d, e)?),
+        (SOL_IPV6, IPV6_TCLASS) => Record::TrafficClass(int(d, e)?),
+        (SOL_IPV6, IPV6_FLOWINFO) => match *d {
+            [a, b, c0, d0, ..] => Record::FlowInfo(u32::from_be_bytes([a, b, c0, d0])),
+            _ => return Err(Error::truncated(Structure::U32, 4, d.len())),
+        },
+        (SOL_IPV6, IPV6_PATHMTU) => {
+            if d.len() < 32 {
+                return Err(Error::truncated(Structure::Ip6Mtuinfo, 32, d.len()));
+            }
+            Record::PathMtu(Ip6Mtuinfo {
+                addr: addr::decode_v6(d, e)?,
+                mtu: e.u32(octets::<4>(d, 28)),
+            })
+        }
+        (SOL_IPV6, IPV6_ORIGDSTADDR) => Record::OrigDstAddr6(addr::decode_v6(d, e)?),
+        (SOL_IPV6, IPV6_RECVFRAGSIZE) => Record::FragSize6(int(d, e)?),
+        (SOL_IPV6, t) if exthdr::protocol_of(t).is_some() => {
+            Record::Ipv6ExtHeader(ExtHeaderRecord::new(t, d))
+        }
+        (l, t) if l == s.sol_socket => {
+            if t == s.timestamping_old {
+                Record::Timestamping(ScmTimestamping::decode_as::<O>(d, Layout::Old, abi.time_t)?)
+            } else if t == s.timestamping_new {
+                Record::Timestamping(ScmTimestamping::decode_as::<O>(d, Layout::New, abi.time_t)?)
+            } else if t == s.timestamp_old {
+                Record::Timestamp(Layout::Old, timestamp::decode_timeval(d, Layout::Old, abi)?)
+            } else if t == s.timestamp_new {
+                Record::Timestamp(Layout::New, timestamp::decode_timeval(d, Layout::New, abi)?)
+            } else if t == s.timestampns_old {
+                Record::TimestampNs(
+                    Layout::Old,
+                    timestamp::decode_timespec(d, Layout::Old, abi)?,
+                )
+            } else if t == s.timestampns_new {
+                Record::TimestampNs(
+                    Layout::New,
+                    timestamp::decode_timespec(d, Layout::New, abi)?,
+                )
+            } else if t == s.timestamping_opt_stats {
+                Record::OptStats(NlAttrs::new(d, e))
+            } else if t == s.timestamping_pktinfo {
+                Record::TimestampingPktinfo(ScmTsPktinfo::decode(d, e)?)
+            } else {
+                Record::Other(c)
+            }
+        }
+        _ => Record::Other(c),
+    })
 }
 
 /// Decode a whole control buffer into [`Record`]s.

@@ -6,8 +6,11 @@
 
 use core::fmt;
 
-use crate::abi::{Abi, Endian};
-use crate::error::{Error, Reason, Structure};
+use zerocopy::byteorder::{I32, I64};
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+
+use crate::abi::{with_order, Abi, Order, Width};
+use crate::error::{Error, Structure};
 
 /// Which layout a timestamp record uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -106,7 +109,7 @@ impl ScmTimestamping {
     #[must_use]
     pub const fn encoded_len(layout: Layout, abi: &Abi) -> usize {
         match layout {
-            Layout::Old => abi.time_t.saturating_mul(6),
+            Layout::Old => Self::len_of(Layout::Old, abi.time_t),
             Layout::New => 48,
         }
     }
@@ -114,82 +117,35 @@ impl ScmTimestamping {
     /// Decode from control-message data.
     ///
     /// # Errors
-    /// [`Error::Truncated`] if `data` is shorter than three timespecs of the layout; for
-    /// [`Layout::Old`], the [`Abi::validate`] error if the ABI's `time_t` is not 4 or 8.
+    /// [`Error::Truncated`] if `data` is shorter than three timespecs of the layout.
+    #[inline]
     pub fn decode(data: &[u8], layout: Layout, abi: &Abi) -> Result<Self, Error> {
-        let w = field_width(layout, abi)?;
-        let need = w.saturating_mul(6);
-        if data.len() < need {
-            return Err(Error::truncated(
-                Structure::ScmTimestamping,
-                need,
-                data.len(),
-            ));
-        }
-        let mut ts = [Timespec::default(); 3];
-        for (i, t) in ts.iter_mut().enumerate() {
-            let at = i.saturating_mul(2).saturating_mul(w);
-            t.sec = read_long(data, at, w, abi.endian);
-            t.nsec = read_long(data, at.saturating_add(w), w, abi.endian);
-        }
-        Ok(Self { ts, layout })
+        with_order!(abi.endian, O => Self::decode_as::<O>(data, layout, abi.time_t))
     }
 
-    /// [`ScmTimestamping::decode`] for a byte order fixed at compile time (the message walk's):
-    /// the same result and the same error, with the six fields read at constant offsets.
-    #[inline]
-    pub(crate) fn decode_fixed<const BE: bool>(
+    /// [`ScmTimestamping::decode`] for a byte order known at compile time: the one decoder,
+    /// which the message walk calls with its own order.
+    #[inline(always)]
+    pub(crate) fn decode_as<O: Order>(
         data: &[u8],
         layout: Layout,
-        time_t: usize,
+        time_t: Width,
     ) -> Result<Self, Error> {
-        /// `N` bytes at `at`; the caller checked the length, so this never falls back.
-        #[inline(always)]
-        fn bytes<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
-            data.get(at..at.saturating_add(N))
-                .and_then(|b| b.try_into().ok())
-                .unwrap_or([0; N])
+        match read_pairs::<O, 3>(data, wide(layout, time_t)) {
+            Some(p) => Ok(Self {
+                ts: p.map(|(sec, nsec)| Timespec { sec, nsec }),
+                layout,
+            }),
+            None => Err(Self::short(Self::len_of(layout, time_t), data.len())),
         }
-        if matches!(layout, Layout::Old) {
-            old_width(time_t)?;
-        }
-        let mut ts = [Timespec::default(); 3];
-        if matches!(layout, Layout::Old) && time_t == 4 {
-            if data.len() < 24 {
-                return Err(Self::short(24, data.len()));
-            }
-            for (t, (s, n)) in ts.iter_mut().zip([(0, 4), (8, 12), (16, 20)]) {
-                let (s, n) = (bytes::<4>(data, s), bytes::<4>(data, n));
-                let (s, n) = if BE {
-                    (i32::from_be_bytes(s), i32::from_be_bytes(n))
-                } else {
-                    (i32::from_le_bytes(s), i32::from_le_bytes(n))
-                };
-                *t = Timespec {
-                    sec: i64::from(s),
-                    nsec: i64::from(n),
-                };
-            }
+    }
+
+    const fn len_of(layout: Layout, time_t: Width) -> usize {
+        if wide(layout, time_t) {
+            48
         } else {
-            if data.len() < 48 {
-                return Err(Self::short(48, data.len()));
-            }
-            for (t, (s, n)) in ts.iter_mut().zip([(0, 8), (16, 24), (32, 40)]) {
-                let (s, n) = (bytes::<8>(data, s), bytes::<8>(data, n));
-                *t = if BE {
-                    Timespec {
-                        sec: i64::from_be_bytes(s),
-                        nsec: i64::from_be_bytes(n),
-                    }
-                } else {
-                    Timespec {
-                        sec: i64::from_le_bytes(s),
-                        nsec: i64::from_le_bytes(n),
-                    }
-                };
-            }
+            24
         }
-        Ok(Self { ts, layout })
     }
 
     /// The error of a record too short for its layout (kept out of the walk's hot path).
@@ -202,8 +158,7 @@ impl ScmTimestamping {
     /// Encode into `out`; returns the bytes written.
     ///
     /// # Errors
-    /// [`Error::NoSpace`] if `out` is too small; the [`Abi::validate`] error for an ABI no
-    /// Linux has.
+    /// [`Error::NoSpace`] if `out` is too small.
     ///
     /// ```
     /// use errq_codec::abi::Abi;
@@ -223,21 +178,8 @@ impl ScmTimestamping {
     /// # Ok::<(), errq_codec::Error>(())
     /// ```
     pub fn encode(&self, abi: &Abi, out: &mut [u8]) -> Result<usize, Error> {
-        abi.validate()?;
-        let w = field_width(self.layout, abi)?;
-        let need = w.saturating_mul(6);
-        let available = out.len();
-        let dst = out.get_mut(..need).ok_or(Error::NoSpace {
-            what: Structure::ScmTimestamping,
-            needed: need,
-            available,
-        })?;
-        for (i, t) in self.ts.iter().enumerate() {
-            let at = i.saturating_mul(2).saturating_mul(w);
-            write_long(dst, at, w, t.sec, abi.endian);
-            write_long(dst, at.saturating_add(w), w, t.nsec, abi.endian);
-        }
-        Ok(need)
+        let pairs = self.ts.map(|t| (t.sec, t.nsec));
+        write_pairs(&pairs, self.layout, abi, out, Structure::ScmTimestamping)
     }
 }
 
@@ -249,94 +191,119 @@ const fn nonzero(t: Timespec) -> Option<Timespec> {
     }
 }
 
-/// The width of one field: the ABI's `time_t` for the old layout, 8 for the new one; an
-/// old-layout `time_t` other than 4 or 8 has no layout and is refused ([`Abi::validate`]).
-const fn field_width(layout: Layout, abi: &Abi) -> Result<usize, Error> {
-    match layout {
-        Layout::Old => old_width(abi.time_t),
-        Layout::New => Ok(8),
-    }
+/// Two 64-bit `long`s: `struct __kernel_timespec`, `struct __kernel_sock_timeval`, and a
+/// 64-bit task's `timespec`/`timeval`.
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[repr(C)]
+struct Pair64<O: Order> {
+    sec: I64<O>,
+    sub: I64<O>,
 }
 
-const fn old_width(time_t: usize) -> Result<usize, Error> {
-    match time_t {
-        4 | 8 => Ok(time_t),
-        _ => Err(Error::malformed(
-            Structure::Abi,
-            Reason::BadValue {
-                field: "time_t",
-                value: time_t as u64,
-            },
-        )),
-    }
+/// Two 32-bit `long`s: `struct old_timespec32` / `old_timeval32`, what a 32-bit task with a
+/// 32-bit `time_t` gets (`put_cmsg_compat` on a 64-bit kernel).
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[repr(C)]
+struct Pair32<O: Order> {
+    sec: I32<O>,
+    sub: I32<O>,
 }
 
-fn read_long(data: &[u8], at: usize, w: usize, e: Endian) -> i64 {
-    let Some(b) = data.get(at..at.saturating_add(w)) else {
-        return 0;
-    };
-    if let Ok(a) = <[u8; 8]>::try_from(b) {
-        i64::from_ne_bytes(e.u64(a).to_ne_bytes())
-    } else if let Ok(a) = <[u8; 4]>::try_from(b) {
-        i64::from(i32::from_ne_bytes(e.u32(a).to_ne_bytes()))
+/// Whether the fields are 64-bit: always in the new layout, the task's `time_t` in the old.
+#[inline(always)]
+const fn wide(layout: Layout, time_t: Width) -> bool {
+    matches!(layout, Layout::New) || matches!(time_t, Width::Eight)
+}
+
+/// The first `N` pairs of `data` in order `O`; `None` if `data` is too short.
+#[inline(always)]
+fn read_pairs<O: Order, const N: usize>(data: &[u8], wide: bool) -> Option<[(i64, i64); N]> {
+    if wide {
+        let (p, _) = <[Pair64<O>; N]>::ref_from_prefix(data).ok()?;
+        Some(core::array::from_fn(|i| {
+            p.get(i).map_or((0, 0), |p| (p.sec.get(), p.sub.get()))
+        }))
     } else {
-        0
+        let (p, _) = <[Pair32<O>; N]>::ref_from_prefix(data).ok()?;
+        Some(core::array::from_fn(|i| {
+            p.get(i)
+                .map_or((0, 0), |p| (i64::from(p.sec.get()), i64::from(p.sub.get())))
+        }))
     }
 }
 
-fn write_long(out: &mut [u8], at: usize, w: usize, v: i64, e: Endian) {
-    let Some(dst) = out.get_mut(at..at.saturating_add(w)) else {
-        return;
-    };
-    if w == 8 {
-        dst.copy_from_slice(&e.u64_bytes(u64::from_ne_bytes(v.to_ne_bytes())));
-    } else {
-        // A 32-bit `long` keeps the low 32 bits, as the kernel's compat layer does.
-        #[allow(clippy::cast_possible_truncation)] // Truncation is the 32-bit ABI's meaning.
-        let low = v as i32;
-        dst.copy_from_slice(&e.u32_bytes(u32::from_ne_bytes(low.to_ne_bytes())));
-    }
+/// Write `pairs` in the layout and ABI; returns the bytes written.
+fn write_pairs(
+    pairs: &[(i64, i64)],
+    layout: Layout,
+    abi: &Abi,
+    out: &mut [u8],
+    what: Structure,
+) -> Result<usize, Error> {
+    let wide = wide(layout, abi.time_t);
+    let each = if wide { 16 } else { 8 };
+    let need = pairs.len().saturating_mul(each);
+    let available = out.len();
+    let dst = out.get_mut(..need).ok_or(Error::NoSpace {
+        what,
+        needed: need,
+        available,
+    })?;
+    with_order!(abi.endian, O => {
+        for (&(sec, sub), at) in pairs.iter().zip(dst.chunks_exact_mut(each)) {
+            // The chunks are exactly one pair long, so the writes cannot fail.
+            if wide {
+                let _ = Pair64::<O> { sec: I64::new(sec), sub: I64::new(sub) }.write_to(at);
+            } else {
+                // A 32-bit `long` keeps the low 32 bits, as the kernel's compat layer does.
+                #[allow(clippy::cast_possible_truncation)] // Truncation is the 32-bit ABI's meaning.
+                let (sec, sub) = (sec as i32, sub as i32);
+                let _ = Pair32::<O> { sec: I32::new(sec), sub: I32::new(sub) }.write_to(at);
+            }
+        }
+    });
+    Ok(need)
+}
+
+/// One pair in the layout and ABI, or the error of a record too short for it.
+fn decode_pair(
+    data: &[u8],
+    layout: Layout,
+    abi: &Abi,
+    what: Structure,
+) -> Result<(i64, i64), Error> {
+    let wide = wide(layout, abi.time_t);
+    with_order!(abi.endian, O => read_pairs::<O, 1>(data, wide))
+        .map(|[p]| p)
+        .ok_or(Error::truncated(
+            what,
+            if wide { 16 } else { 8 },
+            data.len(),
+        ))
 }
 
 /// Decode a `SO_TIMESTAMP` record (`timeval`).
 ///
 /// # Errors
-/// [`Error::Truncated`] if `data` is shorter than two fields of the layout; for
-/// [`Layout::Old`], the [`Abi::validate`] error if the ABI's `time_t` is not 4 or 8.
+/// [`Error::Truncated`] if `data` is shorter than two fields of the layout.
 pub fn decode_timeval(data: &[u8], layout: Layout, abi: &Abi) -> Result<Timeval, Error> {
-    let w = field_width(layout, abi)?;
-    let need = w.saturating_mul(2);
-    if data.len() < need {
-        return Err(Error::truncated(Structure::Timeval, need, data.len()));
-    }
-    Ok(Timeval {
-        sec: read_long(data, 0, w, abi.endian),
-        usec: read_long(data, w, w, abi.endian),
-    })
+    let (sec, usec) = decode_pair(data, layout, abi, Structure::Timeval)?;
+    Ok(Timeval { sec, usec })
 }
 
 /// Decode a `SO_TIMESTAMPNS` record (`timespec`).
 ///
 /// # Errors
-/// [`Error::Truncated`] if `data` is shorter than two fields of the layout; for
-/// [`Layout::Old`], the [`Abi::validate`] error if the ABI's `time_t` is not 4 or 8.
+/// [`Error::Truncated`] if `data` is shorter than two fields of the layout.
 pub fn decode_timespec(data: &[u8], layout: Layout, abi: &Abi) -> Result<Timespec, Error> {
-    let w = field_width(layout, abi)?;
-    let need = w.saturating_mul(2);
-    if data.len() < need {
-        return Err(Error::truncated(Structure::Timespec, need, data.len()));
-    }
-    Ok(Timespec {
-        sec: read_long(data, 0, w, abi.endian),
-        nsec: read_long(data, w, w, abi.endian),
-    })
+    let (sec, nsec) = decode_pair(data, layout, abi, Structure::Timespec)?;
+    Ok(Timespec { sec, nsec })
 }
 
 /// Encode two fields (`timeval` or `timespec`) of the layout; returns the bytes written.
 ///
 /// # Errors
-/// [`Error::NoSpace`] if `out` is too small; the [`Abi::validate`] error for an ABI no
-/// Linux has.
+/// [`Error::NoSpace`] if `out` is too small.
 pub fn encode_pair(
     sec: i64,
     sub: i64,
@@ -344,19 +311,7 @@ pub fn encode_pair(
     abi: &Abi,
     out: &mut [u8],
 ) -> Result<usize, Error> {
-    abi.validate()?;
-    let w = field_width(layout, abi)?;
-    let need = w.saturating_mul(2);
-    if out.len() < need {
-        return Err(Error::NoSpace {
-            what: Structure::Timespec,
-            needed: need,
-            available: out.len(),
-        });
-    }
-    write_long(out, 0, w, sec, abi.endian);
-    write_long(out, w, w, sub, abi.endian);
-    Ok(need)
+    write_pairs(&[(sec, sub)], layout, abi, out, Structure::Timespec)
 }
 
 /// Which moment a transmit timestamp reports: `ee_info` of an `SO_EE_ORIGIN_TIMESTAMPING`
@@ -436,33 +391,60 @@ mod tests {
         assert_eq!(ScmTimestamping::encoded_len(Layout::Old, &Abi::I686), 24);
     }
 
-    /// The walk's fixed-byte-order decode gives what `decode` gives, for every preset, both
-    /// layouts and every length (errors included).
+    /// Each field as the kernel stores it (`put_cmsg`, or `put_cmsg_compat` for a 32-bit
+    /// task), the expected values read off the bytes by hand: both byte orders, both widths.
     #[test]
-    fn decode_fixed_equals_decode() {
-        let mut b = [0u8; 56];
+    fn fields_in_each_order_and_width() {
+        let mut b = [0u8; 48];
         for (i, x) in b.iter_mut().enumerate() {
-            *x = u8::try_from(i).unwrap().wrapping_mul(37) ^ 0x80;
+            *x = u8::try_from(i).unwrap();
         }
-        for abi in Abi::PRESETS {
-            for layout in [Layout::Old, Layout::New] {
-                for n in 0..=b.len() {
-                    let d = &b[..n];
-                    let fixed = match abi.endian {
-                        Endian::Big => ScmTimestamping::decode_fixed::<true>(d, layout, abi.time_t),
-                        Endian::Little => {
-                            ScmTimestamping::decode_fixed::<false>(d, layout, abi.time_t)
-                        }
-                    };
-                    assert_eq!(
-                        fixed,
-                        ScmTimestamping::decode(d, layout, abi),
-                        "{} {n}",
-                        abi.name
-                    );
-                }
+        let t = ScmTimestamping::decode(&b, Layout::New, &Abi::S390X).unwrap();
+        assert_eq!(
+            t.ts[0],
+            Timespec {
+                sec: 0x0001_0203_0405_0607,
+                nsec: 0x0809_0a0b_0c0d_0e0f
             }
-        }
+        );
+        assert_eq!(t.ts[2].nsec, 0x2829_2a2b_2c2d_2e2f);
+        let t = ScmTimestamping::decode(&b, Layout::New, &Abi::X86_64).unwrap();
+        assert_eq!(t.ts[0].sec, 0x0706_0504_0302_0100);
+        let t = ScmTimestamping::decode(&b, Layout::Old, &Abi::POWERPC).unwrap();
+        assert_eq!(
+            t.ts[0],
+            Timespec {
+                sec: 0x0001_0203,
+                nsec: 0x0405_0607
+            }
+        );
+        assert_eq!(
+            t.ts[2],
+            Timespec {
+                sec: 0x1011_1213,
+                nsec: 0x1415_1617
+            }
+        );
+        let t = ScmTimestamping::decode(&b, Layout::Old, &Abi::ARM).unwrap();
+        assert_eq!(
+            t.ts[1],
+            Timespec {
+                sec: 0x0b0a_0908,
+                nsec: 0x0f0e_0d0c
+            }
+        );
+        // A 32-bit `long` is signed: 0xffffffff is -1, not 4294967295.
+        let t = ScmTimestamping::decode(&[0xff; 24], Layout::Old, &Abi::I686).unwrap();
+        assert_eq!(t.ts[0], Timespec { sec: -1, nsec: -1 });
+        // A 32-bit task with a 64-bit time_t: the old layout has 64-bit fields.
+        let y2038 = Abi {
+            time_t: Width::Eight,
+            ..Abi::I686
+        };
+        assert_eq!(
+            ScmTimestamping::decode(&b[..47], Layout::Old, &y2038),
+            Err(Error::truncated(Structure::ScmTimestamping, 48, 47))
+        );
     }
 
     #[test]

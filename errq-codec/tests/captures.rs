@@ -161,8 +161,8 @@ fn every_capture_matches_the_c_oracle() {
             match key.as_str() {
                 "cmsghdr" => {
                     assert_eq!(num(&f["size"]) as usize, abi.cmsg_header_len(), "{what}");
-                    assert_eq!(num(&f["align"]) as usize, abi.word, "{what}");
-                    assert_eq!(num(&f["len_size"]) as usize, abi.word, "{what}");
+                    assert_eq!(num(&f["align"]) as usize, abi.word.bytes(), "{what}");
+                    assert_eq!(num(&f["len_size"]) as usize, abi.word.bytes(), "{what}");
                 }
                 "cmsg_count" => {
                     assert_eq!(num(&f["cmsg_count"].clone()) as usize, walk.len(), "{what}")

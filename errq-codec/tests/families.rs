@@ -41,7 +41,7 @@ const ETIME: u32 = 62;
 /// `put_cmsg` (`net/core/scm.c`) for a 64-bit task, `put_cmsg_compat` (`net/compat.c`) for
 /// a 32-bit one: `cmsg_len` = header + data, the next record at `CMSG_ALIGN`.
 fn put(buf: &mut Vec<u8>, abi: &Abi, level: i32, kind: i32, data: &[u8]) {
-    let word = abi.word;
+    let word = abi.word.bytes();
     let len = word + 8 + data.len();
     if word == 8 {
         buf.extend((len as u64).to_le_bytes());
@@ -72,7 +72,7 @@ fn timestamping(buf: &mut Vec<u8>, abi: &Abi, sec: i64, nsec: i64) {
     let mut d = Vec::new();
     for i in 0..3 {
         let (s, n) = if i == 0 { (sec, nsec) } else { (0, 0) };
-        if abi.time_t == 8 {
+        if abi.time_t.bytes() == 8 {
             d.extend(s.to_le_bytes());
             d.extend(n.to_le_bytes());
         } else {
@@ -184,7 +184,7 @@ fn vsock_zerocopy_completion() {
         let mut e = ee(0, 5, 3, 7);
         e[6] = 1; // SO_EE_CODE_ZEROCOPY_COPIED
         put(&mut c, abi, 287, 1, &e);
-        assert_eq!(c.len(), abi.word + 8 + 16);
+        assert_eq!(c.len(), abi.word.bytes() + 8 + 16);
         let m = decode(abi, &c, &[]);
         assert_eq!(m.error_level(), Some(Level::VSOCK));
         let err = m.error().unwrap();

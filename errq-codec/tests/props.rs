@@ -394,12 +394,12 @@ proptest! {
     fn hostile_cmsg_len_values(abi in abi(), len in prop_oneof![Just(0u64), Just(1), Just(11), Just(12), Just(15), Just(16), Just(u64::from(u32::MAX)), Just(u64::MAX), Just(u64::MAX - 7), any::<u64>()], tail in 0usize..64) {
         let mut buf = vec![0u8; abi.cmsg_header_len() + tail];
         let e = abi.endian;
-        if abi.word == 8 {
+        if abi.word.bytes() == 8 {
             buf[..8].copy_from_slice(&e.u64_bytes(len));
         } else {
             buf[..4].copy_from_slice(&e.u32_bytes(len as u32));
         }
-        let stored = if abi.word == 8 { len } else { u64::from(len as u32) };
+        let stored = if abi.word.bytes() == 8 { len } else { u64::from(len as u32) };
         let got: Vec<_> = Cmsgs::new(&buf, abi).collect();
         prop_assert!(!got.is_empty());
         let hlen = abi.cmsg_header_len();

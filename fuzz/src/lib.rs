@@ -123,7 +123,7 @@ fn cmsgs_with(data: &[u8], abi: &Abi) {
         let Ok(c) = item else { return };
         let len = usize::try_from(c.len).expect("a yielded cmsg_len fits usize");
         assert!(c.offset >= end, "records overlap");
-        assert_eq!(c.offset % abi.word, 0, "record not aligned");
+        assert_eq!(c.offset % abi.word.bytes(), 0, "record not aligned");
         assert!(
             len >= hlen && c.offset + len <= data.len(),
             "record out of the input"
@@ -393,10 +393,6 @@ fn message_with(abi: &Abi, data: &[u8]) {
         PayloadKind::Frame,
     ] {
         debug((m.payload_kind(Some(k)), m.quoted(k)));
-    }
-    if abi.word != 4 && abi.word != 8 {
-        // An impossible word size: the walk refuses it before reading any header.
-        assert_eq!(m.problem(), abi.validate().err());
     }
 }
 

@@ -1,8 +1,9 @@
-//! The one-pass walk behind [`Message::decode`]: monomorphized per `cmsghdr` layout
-//! (word size, byte order), common records decoded straight into the message, rare ones
-//! through [`Record::decode`] out of line.
+//! The one-pass walk behind [`Message::decode`]: the walk of [`Records`], monomorphized per
+//! `cmsghdr` layout (word size, byte order), each record kept as it is decoded.
 
 use super::*;
+use crate::cmsg::layout::{with_layout, CmsgLayout};
+use crate::record::Keep;
 
 impl<'a> Message<'a> {
     /// The decode, with `abi` the ABI `slot` holds.
@@ -27,13 +28,7 @@ impl<'a> Message<'a> {
         };
         // Dispatch once per message on the `cmsghdr` layout; the walk itself is compiled
         // for each layout, so it has no word-size or byte-order branch.
-        match (abi.word, abi.endian) {
-            (8, Endian::Little) => m.walk::<8, false>(abi),
-            (8, Endian::Big) => m.walk::<8, true>(abi),
-            (4, Endian::Little) => m.walk::<4, false>(abi),
-            (4, Endian::Big) => m.walk::<4, true>(abi),
-            _ => m.walk_any(abi),
-        }
+        with_layout!(abi, L => m.walk::<L>(abi));
         m
     }
 
@@ -45,17 +40,20 @@ impl<'a> Message<'a> {
         }
     }
 
-    /// The walk of [`Records`], for a `cmsghdr` layout fixed at compile time, decoding the
-    /// common records straight into the message (the others go through [`Record::decode`]).
-    /// Same records, same errors, same order as the generic walk ([`Message::walk_any`]).
+    /// The walk of [`Records`] for a `cmsghdr` layout fixed at compile time: the same
+    /// step ([`cmsg::layout::step`]) and the same record decoder
+    /// ([`Record::decode_into`]), which stores the everyday records straight into the
+    /// message ([`Keeper`]).
     #[inline]
-    pub(super) fn walk<const W: usize, const BE: bool>(&mut self, abi: &Abi) {
+    pub(super) fn walk<L: CmsgLayout>(&mut self, abi: &Abi) {
         let mut pos = 0;
         loop {
-            match cmsg::step_fixed::<W, BE>(self.control, pos) {
+            match cmsg::layout::step::<L>(self.control, pos) {
                 Ok(Some((c, next))) => {
                     pos = next;
-                    if let Err(e) = self.take_cmsg::<BE>(c, abi) {
+                    let at = c.offset;
+                    let keep = Keeper { m: self, at };
+                    if let Err(e) = Record::decode_into::<L::Order, _>(c, abi, keep) {
                         self.note(e);
                     }
                 }
@@ -68,20 +66,9 @@ impl<'a> Message<'a> {
         }
     }
 
-    /// The walk for an ABI with an unusual word size: [`Record::decode`] on each record,
-    /// the same decoding the fixed walk's rare records go through.
-    pub(super) fn walk_any(&mut self, abi: &Abi) {
-        for c in Cmsgs::new(self.control, *abi) {
-            match c.and_then(|c| Ok((c.offset, Record::decode(c, abi)?))) {
-                Ok((offset, r)) => self.take(r, offset),
-                Err(e) => self.note(e),
-            }
-        }
-    }
-
     /// Keep a decoded record found at `offset`: the error, a common companion, or note
     /// where a rare one is.
-    #[inline]
+    #[inline(always)]
     pub(super) fn take(&mut self, r: Record<'a>, offset: usize) {
         let c = &mut self.common;
         match r {
@@ -97,79 +84,43 @@ impl<'a> Message<'a> {
             }
         }
     }
-
-    /// [`Record::decode`] then [`Message::take`], with the common records decoded in place.
-    #[inline(always)]
-    pub(super) fn take_cmsg<const BE: bool>(
-        &mut self,
-        c: Cmsg<'a>,
-        abi: &Abi,
-    ) -> Result<(), Error> {
-        let e = if BE { Endian::Big } else { Endian::Little };
-        let d = c.data;
-        let offset = c.offset;
-        let comp = &mut self.common;
-        let numbers = &abi.socket;
-        // The socket level, where a hand-made ABI does not put it on a fixed level (those
-        // win in `Record::decode`).
-        let sol_socket =
-            !matches!(c.level, SOL_IP | SOL_IPV6 | SOL_PACKET) && c.level == numbers.sol_socket;
-        match (c.level, c.kind) {
-            (SOL_IP, IP_RECVERR) => {
-                self.error = Some((Level::IP, ExtendedError::decode_in(d, e, abi.errno)?));
-            }
-            (SOL_IPV6, IPV6_RECVERR) => {
-                self.error = Some((Level::IPV6, ExtendedError::decode_in(d, e, abi.errno)?));
-            }
-            (SOL_IP, IP_TTL) => comp.ttl = Some(record::int(d, e)?),
-            (SOL_IP, IP_TOS) => comp.tos = Some(record::tos(d)?),
-            (SOL_IP, IP_PKTINFO) => comp.pktinfo = Some(InPktinfo::decode_in(d, e)?),
-            (SOL_IPV6, IPV6_HOPLIMIT) => comp.hop_limit = Some(record::int(d, e)?),
-            (_, t) if sol_socket && t == numbers.timestamping_old => {
-                comp.timestamping = Some(ScmTimestamping::decode_fixed::<BE>(
-                    d,
-                    Layout::Old,
-                    abi.time_t,
-                )?);
-            }
-            (_, t) if sol_socket && t == numbers.timestamping_new => {
-                comp.timestamping = Some(ScmTimestamping::decode_fixed::<BE>(
-                    d,
-                    Layout::New,
-                    abi.time_t,
-                )?);
-            }
-            _ => {
-                // A rare record (the other families' error records among them): decoded by
-                // `Record::decode`, then only noted (`take`); its accessor decodes it again.
-                let r = rare_record(c.level, c.kind, c.len, offset, d, abi)?;
-                self.take(r, offset);
-            }
-        }
-        Ok(())
-    }
 }
 
-/// [`Record::decode`] for the walk's rare records, out of line and taking the `cmsghdr`
-/// fields as scalars: the common path then never stores a [`Cmsg`] to memory.
-#[cold]
-#[inline(never)]
-fn rare_record<'a>(
-    level: i32,
-    kind: i32,
-    len: u64,
-    offset: usize,
-    data: &'a [u8],
-    abi: &Abi,
-) -> Result<Record<'a>, Error> {
-    Record::decode(
-        Cmsg {
-            level,
-            kind,
-            len,
-            offset,
-            data,
-        },
-        abi,
-    )
+/// How the message keeps what [`Record::decode_into`] decodes: the everyday records in its
+/// fields, any other through [`Message::take`] (which notes where it is).
+struct Keeper<'m, 'a> {
+    m: &'m mut Message<'a>,
+    at: usize,
+}
+
+impl<'a> Keep<'a> for Keeper<'_, 'a> {
+    type Out = ();
+    #[inline(always)]
+    fn record(self, r: Record<'a>) {
+        self.m.take(r, self.at);
+    }
+    #[inline(always)]
+    fn error(self, level: Level, e: ExtendedError<'a>) {
+        self.m.error = Some((level, e));
+    }
+    #[inline(always)]
+    fn ttl(self, v: i32) {
+        self.m.common.ttl = Some(v);
+    }
+    #[inline(always)]
+    fn tos(self, v: u8) {
+        self.m.common.tos = Some(v);
+    }
+    #[inline(always)]
+    fn pktinfo(self, p: InPktinfo) {
+        self.m.common.pktinfo = Some(p);
+    }
+    #[inline(always)]
+    fn hop_limit(self, v: i32) {
+        self.m.common.hop_limit = Some(v);
+    }
+    #[inline(always)]
+    fn timestamping(self, t: ScmTimestamping) {
+        self.m.common.timestamping = Some(t);
+    }
 }
