@@ -18,6 +18,7 @@ use crate::errno::{Code, Errno};
 use crate::icmp::{Icmpv4Code, Icmpv4Type, Icmpv6Code, Icmpv6Type};
 use crate::j1939::J1939Status;
 use crate::level::Level;
+use crate::optstats::OptStats;
 use crate::timestamp::{ScmTimestamping, TstampKind};
 
 /// An error the local stack raised (`SO_EE_ORIGIN_LOCAL`).
@@ -139,6 +140,16 @@ pub const fn icmpv6_fatal(kind: Icmpv6Type, code: Icmpv6Code) -> bool {
     }
 }
 
+/// What a message holds besides its error record that completes its [`Meaning`]
+/// ([`Meaning::read`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context<'a> {
+    /// The message's `SO_TIMESTAMPING` record: a transmit timestamp's timestamps.
+    pub timestamping: Option<ScmTimestamping>,
+    /// The message's `SCM_TIMESTAMPING_OPT_STATS` record: a J1939 status's statistics.
+    pub opt_stats: Option<OptStats<'a>>,
+}
+
 /// A transmit timestamp notification (`SO_EE_ORIGIN_TIMESTAMPING` with `ENOMSG`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TxTimestamp {
@@ -147,8 +158,8 @@ pub struct TxTimestamp {
     /// `ee_data`: the `SOF_TIMESTAMPING_OPT_ID` key (bytes or packets sent before).
     pub key: u32,
     /// The timestamps, from the `SO_TIMESTAMPING` record of the same message. Filled by
-    /// [`crate::message::Message::meaning`]; [`Meaning::of`] sees only the extended error
-    /// and leaves it `None`.
+    /// [`Meaning::read`] (so [`crate::message::Message::meaning`]); [`Meaning::of`] and
+    /// [`Meaning::at`] see only the extended error and leave it `None`.
     pub timestamps: Option<ScmTimestamping>,
 }
 
@@ -265,6 +276,52 @@ impl Meaning {
             return Self::J1939(J1939Status::of(ee));
         }
         Self::of(ee)
+    }
+
+    /// The whole meaning of an error record: [`Meaning::at`], completed with what the same
+    /// message holds besides it. A transmit timestamp gets the `SO_TIMESTAMPING`
+    /// timestamps, a J1939 status those and its typed `J1939_NLA_*` statistics (from
+    /// `SCM_TIMESTAMPING_OPT_STATS`). [`Message::meaning`](crate::message::Message::meaning)
+    /// is this with the message's own records.
+    ///
+    /// ```
+    /// use errq_codec::abi::Abi;
+    /// use errq_codec::ee::SockExtendedErr;
+    /// use errq_codec::level::Level;
+    /// use errq_codec::meaning::{Context, Meaning};
+    /// use errq_codec::timestamp::{Layout, ScmTimestamping, Timespec};
+    ///
+    /// // A real software TX timestamp (SCM_TSTAMP_SND, key 0) and its SO_TIMESTAMPING.
+    /// let bytes = [42, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    /// let ee = SockExtendedErr::decode(&bytes, &Abi::X86_64)?;
+    /// let sw = Timespec { sec: 1_795_300_418, nsec: 211_963_732 };
+    /// let ts = ScmTimestamping { ts: [sw, Timespec::default(), Timespec::default()], layout: Layout::New };
+    /// let context = Context { timestamping: Some(ts), opt_stats: None };
+    /// let Meaning::Timestamp(t) = Meaning::read(Level::IP, &ee, context) else { panic!() };
+    /// assert_eq!((t.key, t.timestamps.and_then(|t| t.software())), (0, Some(sw)));
+    /// // Without the context, the same record has no timestamps.
+    /// let Meaning::Timestamp(t) = Meaning::at(Level::IP, &ee) else { panic!() };
+    /// assert_eq!(t.timestamps, None);
+    /// # Ok::<(), errq_codec::Error>(())
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn read(level: Level, ee: &SockExtendedErr, context: Context<'_>) -> Self {
+        match Self::at(level, ee) {
+            Self::Timestamp(mut t) => {
+                t.timestamps = context.timestamping;
+                Self::Timestamp(t)
+            }
+            Self::J1939(mut j) => {
+                j.timestamps = context.timestamping;
+                j.stats = context
+                    .opt_stats
+                    .and_then(|s| s.j1939())
+                    .and_then(Result::ok);
+                Self::J1939(j)
+            }
+            other => other,
+        }
     }
 
     /// Interpret `ee` by its origin alone, as an IP socket's kernel fills it (see
@@ -495,123 +552,4 @@ fn write_icmp(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::abi::Endian;
-    use crate::errno::ErrnoNumbering;
-
-    fn ee(
-        errno: &str,
-        origin: Origin,
-        kind: u8,
-        code: u8,
-        info: u32,
-        data: u32,
-    ) -> SockExtendedErr {
-        let e = Errno::from_name(errno, ErrnoNumbering::Generic)
-            .map_or(Errno::new(0, ErrnoNumbering::Generic), |e| e);
-        SockExtendedErr::new(e, origin, kind, code, info, data, Endian::Little)
-    }
-
-    #[test]
-    fn icmp_meanings() {
-        let m = Meaning::of(&ee("EMSGSIZE", Origin::ICMP, 3, 4, 1280, 0));
-        assert_eq!(m.mtu(), Some(1280));
-        let Meaning::Icmp(i) = m else { panic!() };
-        assert!(!i.is_fatal());
-        let m = Meaning::of(&ee("EPROTO", Origin::ICMP, 12, 0, 20, 0));
-        let Meaning::Icmp(i) = m else { panic!() };
-        assert_eq!((i.pointer(), i.is_fatal()), (Some(20), true));
-        let Meaning::Icmp(i) = Meaning::of(&ee("ECONNREFUSED", Origin::ICMP, 3, 3, 0, 0)) else {
-            panic!()
-        };
-        assert!(i.is_fatal());
-        let Meaning::Icmp6(i) = Meaning::of(&ee("EMSGSIZE", Origin::ICMP6, 2, 0, 1280, 0)) else {
-            panic!()
-        };
-        assert_eq!((i.mtu(), i.is_fatal()), (Some(1280), false));
-        let Meaning::Icmp6(i) = Meaning::of(&ee("EPROTO", Origin::ICMP6, 1, 7, 0, 0)) else {
-            panic!()
-        };
-        assert!(i.is_fatal());
-        let Meaning::Icmp6(i) = Meaning::of(&ee("ENETUNREACH", Origin::ICMP6, 1, 0, 0, 0)) else {
-            panic!()
-        };
-        assert!(!i.is_fatal());
-    }
-
-    #[test]
-    fn fatal_table_matches_the_kernel() {
-        // icmp_err_convert[].fatal, codes 0..=15.
-        let fatal = [0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1];
-        for (code, f) in fatal.iter().enumerate() {
-            assert_eq!(
-                icmpv4_fatal(Icmpv4Type::DEST_UNREACH, Icmpv4Code(code as u8)),
-                *f == 1,
-                "code {code}"
-            );
-        }
-        assert!(!icmpv4_fatal(Icmpv4Type::TIME_EXCEEDED, Icmpv4Code(0)));
-        // tab_unreach[].fatal, codes 0..=6, then EPROTO fatal.
-        let fatal6 = [0, 1, 0, 0, 1, 1, 1, 1, 1];
-        for (code, f) in fatal6.iter().enumerate() {
-            assert_eq!(
-                icmpv6_fatal(Icmpv6Type::DEST_UNREACH, Icmpv6Code(code as u8)),
-                *f == 1,
-                "code {code}"
-            );
-        }
-        assert!(!icmpv6_fatal(Icmpv6Type::TIME_EXCEEDED, Icmpv6Code(0)));
-    }
-
-    #[test]
-    fn other_origins() {
-        assert_eq!(
-            Meaning::of(&ee("ENOMSG", Origin::TIMESTAMPING, 0, 0, 1, 7)),
-            Meaning::Timestamp(TxTimestamp {
-                kind: TstampKind::SCHED,
-                key: 7,
-                timestamps: None
-            })
-        );
-        let z = Meaning::of(&ee("", Origin::ZEROCOPY, 0, 1, u32::MAX - 1, 2));
-        let Meaning::Zerocopy(z) = z else { panic!() };
-        assert_eq!((z.count(), z.copied), (5, true));
-        assert!(z.contains(0) && z.contains(u32::MAX) && !z.contains(3));
-        let Meaning::TxTime(t) =
-            Meaning::of(&ee("ECANCELED", Origin::TXTIME, 0, 2, 0xdead_beef, 1))
-        else {
-            panic!()
-        };
-        assert_eq!((t.txtime, t.missed()), (0x1_dead_beef, true));
-        assert!(matches!(
-            Meaning::of(&ee("EIO", Origin(9), 0, 0, 0, 0)),
-            Meaning::Unknown(_)
-        ));
-        assert!(matches!(
-            Meaning::of(&ee("EIO", Origin::TXSTATUS, 0, 0, 0, 0)),
-            Meaning::TxStatus(_)
-        ));
-        let Meaning::Local(l) = Meaning::of(&ee("EMSGSIZE", Origin::LOCAL, 0, 0, 1280, 0)) else {
-            panic!()
-        };
-        assert_eq!(l.mtu(), Some(1280));
-    }
-
-    #[test]
-    fn display() {
-        let s = |m: Meaning| std::format!("{m}");
-        assert_eq!(
-            s(Meaning::of(&ee("EHOSTUNREACH", Origin::ICMP, 11, 0, 0, 0))),
-            "ICMP time exceeded (TTL exceeded in transit)"
-        );
-        assert_eq!(
-            s(Meaning::of(&ee("EMSGSIZE", Origin::ICMP6, 2, 0, 1280, 0))),
-            "ICMPv6 packet too big (MTU 1280)"
-        );
-        assert_eq!(
-            s(Meaning::of(&ee("", Origin::ZEROCOPY, 0, 0, 0, 4))),
-            "zerocopy completion 0..=4"
-        );
-    }
-}
+mod tests;

@@ -32,7 +32,7 @@ use crate::ee::{ExtendedError, Origin};
 use crate::error::Error;
 use crate::ext::Extension;
 use crate::level::Level;
-use crate::meaning::Meaning;
+use crate::meaning::{Context, Meaning};
 use crate::optstats::OptStats;
 use crate::payload::{self, Payload, PayloadKind};
 use crate::record::{In6Pktinfo, InPktinfo, Record, Records};
@@ -256,29 +256,20 @@ impl<'a> Message<'a> {
         self.error.map(|(l, _)| l)
     }
 
-    /// What the error means, by origin in the light of its level ([`Meaning::at`]); a
-    /// transmit timestamp comes with the timestamps of the message's `SO_TIMESTAMPING`
-    /// record, a J1939 report with those and its typed `J1939_NLA_*` statistics.
+    /// What the error means ([`Meaning::read`] with this message's records): by origin in
+    /// the light of its level; a transmit timestamp comes with the timestamps of the
+    /// message's `SO_TIMESTAMPING` record, a J1939 report with those and its typed
+    /// `J1939_NLA_*` statistics.
     #[must_use]
     #[inline]
     pub fn meaning(&self) -> Option<Meaning> {
-        self.error
-            .as_ref()
-            .map(|(l, e)| match Meaning::at(*l, &e.ee) {
-                Meaning::Timestamp(mut t) => {
-                    t.timestamps = self.common.timestamping;
-                    Meaning::Timestamp(t)
-                }
-                Meaning::J1939(mut j) => {
-                    j.timestamps = self.common.timestamping;
-                    j.stats = self
-                        .opt_stats()
-                        .and_then(|s| s.j1939())
-                        .and_then(Result::ok);
-                    Meaning::J1939(j)
-                }
-                other => other,
-            })
+        self.error.as_ref().map(|(l, e)| {
+            let context = Context {
+                timestamping: self.common.timestamping,
+                opt_stats: self.opt_stats(),
+            };
+            Meaning::read(*l, &e.ee, context)
+        })
     }
 
     /// The offender: the router or host that sent the ICMP error.
