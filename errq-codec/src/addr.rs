@@ -11,12 +11,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 use crate::abi::Endian;
 use crate::error::{Error, Reason, Structure};
 
-/// `AF_UNSPEC`.
-pub const AF_UNSPEC: u16 = 0;
-/// `AF_INET` (2 on every Linux ABI).
-pub const AF_INET: u16 = 2;
-/// `AF_INET6` (10 on every Linux ABI).
-pub const AF_INET6: u16 = 10;
+pub use crate::consts::{AF_INET, AF_INET6, AF_UNSPEC};
 
 /// An address family (`sa_family_t`, the `AF_*` numbers, the same on every Linux ABI), as
 /// `getsockopt(SO_DOMAIN)` reports a socket's. Open newtype: any value is representable.

@@ -26,20 +26,10 @@
 use crate::ip::IpProtocol;
 use crate::ip::{Ipv6ExtensionHeader, Ipv6ExtensionHeaders};
 
-/// `IPV6_2292HOPOPTS` (`include/uapi/linux/in6.h`).
-pub const IPV6_2292HOPOPTS: i32 = 3;
-/// `IPV6_2292DSTOPTS`.
-pub const IPV6_2292DSTOPTS: i32 = 4;
-/// `IPV6_2292RTHDR`.
-pub const IPV6_2292RTHDR: i32 = 5;
-/// `IPV6_HOPOPTS`.
-pub const IPV6_HOPOPTS: i32 = 54;
-/// `IPV6_RTHDRDSTOPTS`: destination options before a routing header.
-pub const IPV6_RTHDRDSTOPTS: i32 = 55;
-/// `IPV6_RTHDR`.
-pub const IPV6_RTHDR: i32 = 57;
-/// `IPV6_DSTOPTS`.
-pub const IPV6_DSTOPTS: i32 = 59;
+pub use crate::consts::{
+    IPV6_2292DSTOPTS, IPV6_2292HOPOPTS, IPV6_2292RTHDR, IPV6_DSTOPTS, IPV6_HOPOPTS, IPV6_RTHDR,
+    IPV6_RTHDRDSTOPTS,
+};
 
 /// The extension header a `SOL_IPV6` control-message type carries; `None` for other types.
 #[must_use]

@@ -63,6 +63,7 @@ extern crate std;
 pub mod abi;
 pub mod addr;
 pub mod cmsg;
+pub mod consts;
 pub mod ee;
 pub mod errno;
 pub mod error;

@@ -47,12 +47,7 @@ mod walk;
 pub use companions::Companions;
 pub use probe::Probe;
 
-/// `MSG_ERRQUEUE`.
-pub const MSG_ERRQUEUE: i32 = 0x2000;
-/// `MSG_CTRUNC`: the control buffer was too small.
-pub const MSG_CTRUNC: i32 = 0x8;
-/// `MSG_TRUNC`: the payload was longer than the buffer.
-pub const MSG_TRUNC: i32 = 0x20;
+pub use crate::consts::{MSG_CTRUNC, MSG_ERRQUEUE, MSG_TRUNC};
 
 /// One error-queue message; see the [module docs](self).
 ///
