@@ -35,48 +35,6 @@ impl fmt::Debug for crate::ee::Origin {
     }
 }
 
-impl fmt::Debug for crate::icmp::Icmpv4Type {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            0 => "ECHO_REPLY",
-            3 => "DEST_UNREACH",
-            4 => "SOURCE_QUENCH",
-            5 => "REDIRECT",
-            6 => "ALTERNATE_HOST_ADDRESS",
-            8 => "ECHO_REQUEST",
-            9 => "ROUTER_ADVERTISEMENT",
-            10 => "ROUTER_SOLICITATION",
-            11 => "TIME_EXCEEDED",
-            12 => "PARAMETER_PROBLEM",
-            13 => "TIMESTAMP_REQUEST",
-            14 => "TIMESTAMP_REPLY",
-            15 => "INFO_REQUEST",
-            16 => "INFO_REPLY",
-            17 => "ADDRESS_MASK_REQUEST",
-            18 => "ADDRESS_MASK_REPLY",
-            19 => "RESERVED_FOR_SECURITY",
-            30 => "TRACEROUTE",
-            31 => "DATAGRAM_CONVERSION_ERROR",
-            32 => "MOBILE_HOST_REDIRECT",
-            33 => "IPV6_WHERE_ARE_YOU",
-            34 => "IPV6_I_AM_HERE",
-            35 => "MOBILE_REGISTRATION_REQUEST",
-            36 => "MOBILE_REGISTRATION_REPLY",
-            37 => "DOMAIN_NAME_REQUEST",
-            38 => "DOMAIN_NAME_REPLY",
-            39 => "SKIP",
-            40 => "PHOTURIS",
-            41 => "EXPERIMENTAL_MOBILITY",
-            42 => "EXTENDED_ECHO_REQUEST",
-            43 => "EXTENDED_ECHO_REPLY",
-            253 => "EXPERIMENT_1",
-            254 => "EXPERIMENT_2",
-            _ => return write!(f, "Icmpv4Type({})", self.0),
-        };
-        write!(f, "Icmpv4Type::{name}({})", self.0)
-    }
-}
-
 impl fmt::Debug for crate::icmp::Icmpv6Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self.0 {
