@@ -35,59 +35,6 @@ impl fmt::Debug for crate::ee::Origin {
     }
 }
 
-impl fmt::Debug for crate::icmp::Icmpv6Type {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            1 => "DEST_UNREACH",
-            2 => "PACKET_TOO_BIG",
-            3 => "TIME_EXCEEDED",
-            4 => "PARAMETER_PROBLEM",
-            100 => "PRIVATE_EXPERIMENTATION_100",
-            101 => "PRIVATE_EXPERIMENTATION_101",
-            127 => "RESERVED_ERROR_EXPANSION",
-            128 => "ECHO_REQUEST",
-            129 => "ECHO_REPLY",
-            130 => "MULTICAST_LISTENER_QUERY",
-            131 => "MULTICAST_LISTENER_REPORT",
-            132 => "MULTICAST_LISTENER_DONE",
-            133 => "ROUTER_SOLICITATION",
-            134 => "ROUTER_ADVERTISEMENT",
-            135 => "NEIGHBOR_SOLICITATION",
-            136 => "NEIGHBOR_ADVERTISEMENT",
-            137 => "REDIRECT",
-            138 => "ROUTER_RENUMBERING",
-            139 => "NODE_INFORMATION_QUERY",
-            140 => "NODE_INFORMATION_RESPONSE",
-            141 => "INVERSE_NEIGHBOR_SOLICITATION",
-            142 => "INVERSE_NEIGHBOR_ADVERTISEMENT",
-            143 => "MULTICAST_LISTENER_REPORT_V2",
-            144 => "HOME_AGENT_ADDRESS_DISCOVERY_REQUEST",
-            145 => "HOME_AGENT_ADDRESS_DISCOVERY_REPLY",
-            146 => "MOBILE_PREFIX_SOLICITATION",
-            147 => "MOBILE_PREFIX_ADVERTISEMENT",
-            148 => "CERTIFICATION_PATH_SOLICITATION",
-            149 => "CERTIFICATION_PATH_ADVERTISEMENT",
-            150 => "EXPERIMENTAL_MOBILITY",
-            151 => "MULTICAST_ROUTER_ADVERTISEMENT",
-            152 => "MULTICAST_ROUTER_SOLICITATION",
-            153 => "MULTICAST_ROUTER_TERMINATION",
-            154 => "FMIPV6",
-            155 => "RPL_CONTROL",
-            156 => "ILNPV6_LOCATOR_UPDATE",
-            157 => "DUPLICATE_ADDRESS_REQUEST",
-            158 => "DUPLICATE_ADDRESS_CONFIRMATION",
-            159 => "MPL_CONTROL",
-            160 => "EXTENDED_ECHO_REQUEST",
-            161 => "EXTENDED_ECHO_REPLY",
-            200 => "PRIVATE_EXPERIMENTATION_200",
-            201 => "PRIVATE_EXPERIMENTATION_201",
-            255 => "RESERVED_INFORMATIONAL_EXPANSION",
-            _ => return write!(f, "Icmpv6Type({})", self.0),
-        };
-        write!(f, "Icmpv6Type::{name}({})", self.0)
-    }
-}
-
 impl fmt::Debug for crate::ip::IpProtocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self.0 {
