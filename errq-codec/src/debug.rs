@@ -19,22 +19,6 @@
 
 use core::fmt;
 
-impl fmt::Debug for crate::ee::Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            0 => "NONE",
-            1 => "LOCAL",
-            2 => "ICMP",
-            3 => "ICMP6",
-            4 => "TIMESTAMPING",
-            5 => "ZEROCOPY",
-            6 => "TXTIME",
-            _ => return write!(f, "Origin({})", self.0),
-        };
-        write!(f, "Origin::{name}({})", self.0)
-    }
-}
-
 impl fmt::Debug for crate::ip::IpProtocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self.0 {
