@@ -19,38 +19,6 @@
 
 use core::fmt;
 
-impl fmt::Debug for crate::ip::IpProtocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            0 => "HOP_BY_HOP",
-            1 => "ICMP",
-            2 => "IGMP",
-            4 => "IPIP",
-            6 => "TCP",
-            17 => "UDP",
-            33 => "DCCP",
-            41 => "IPV6",
-            43 => "IPV6_ROUTING",
-            44 => "IPV6_FRAGMENT",
-            47 => "GRE",
-            50 => "ESP",
-            51 => "AH",
-            58 => "ICMPV6",
-            59 => "IPV6_NO_NEXT_HEADER",
-            60 => "IPV6_DEST_OPTIONS",
-            132 => "SCTP",
-            135 => "MOBILITY",
-            136 => "UDP_LITE",
-            139 => "HIP",
-            140 => "SHIM6",
-            253 => "EXPERIMENT_1",
-            254 => "EXPERIMENT_2",
-            _ => return write!(f, "IpProtocol({})", self.0),
-        };
-        write!(f, "IpProtocol::{name}({})", self.0)
-    }
-}
-
 impl fmt::Debug for crate::timestamp::TstampKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self.0 {
