@@ -116,7 +116,7 @@ table! {
     /// Reserved for expansion of ICMPv6 informational messages (type 255).
     RESERVED_INFORMATIONAL_EXPANSION = 255,
         "reserved for expansion of ICMPv6 informational messages";
-    }
+}
 
 table! {
     /// The IANA name of `code` for this type, or `None` if the pair is not registered.

@@ -65,6 +65,7 @@ fn error_types() {
 }
 
 /// The IANA "ICMP Type Numbers" registry, by hand: number, `Debug`, `Display`.
+#[rustfmt::skip]
 const TYPES: [(u8, &str, &str); 33] = [
     (0, "Icmpv4Type::ECHO_REPLY(0)", "echo reply"),
     (3, "Icmpv4Type::DEST_UNREACH(3)", "destination unreachable"),
@@ -129,6 +130,7 @@ fn type_table_is_the_registry() {
 }
 
 /// The IANA registry's codes, by hand: type, code, name.
+#[rustfmt::skip]
 const CODES: [(u8, u8, &str); 49] = [
     (0, 0, "no code"),
     (3, 0, "net unreachable"),
@@ -185,10 +187,7 @@ const CODES: [(u8, u8, &str); 49] = [
 fn code_table_is_the_registry() {
     for t in 0..=255u8 {
         for c in 0..=255u8 {
-            let want = CODES
-                .iter()
-                .find(|r| r.0 == t && r.1 == c)
-                .map(|r| r.2);
+            let want = CODES.iter().find(|r| r.0 == t && r.1 == c).map(|r| r.2);
             assert_eq!(Icmpv4Type(t).code_name(Icmpv4Code(c)), want, "{t}/{c}");
         }
     }

@@ -48,6 +48,7 @@ fn error_types() {
 }
 
 /// The IANA "ICMPv6 Parameters" registry's types, by hand: number, `Debug`, `Display`.
+#[rustfmt::skip]
 const TYPES: [(u8, &str, &str); 44] = [
     (1, "Icmpv6Type::DEST_UNREACH(1)", "destination unreachable"),
     (2, "Icmpv6Type::PACKET_TOO_BIG(2)", "packet too big"),
@@ -83,11 +84,7 @@ const TYPES: [(u8, &str, &str); 44] = [
         "Icmpv6Type::INVERSE_NEIGHBOR_ADVERTISEMENT(142)",
         "inverse neighbor discovery advertisement",
     ),
-    (
-        143,
-        "Icmpv6Type::MULTICAST_LISTENER_REPORT_V2(143)",
-        "version 2 multicast listener report",
-    ),
+    (143, "Icmpv6Type::MULTICAST_LISTENER_REPORT_V2(143)", "version 2 multicast listener report"),
     (
         144,
         "Icmpv6Type::HOME_AGENT_ADDRESS_DISCOVERY_REQUEST(144)",
@@ -100,41 +97,17 @@ const TYPES: [(u8, &str, &str); 44] = [
     ),
     (146, "Icmpv6Type::MOBILE_PREFIX_SOLICITATION(146)", "mobile prefix solicitation"),
     (147, "Icmpv6Type::MOBILE_PREFIX_ADVERTISEMENT(147)", "mobile prefix advertisement"),
-    (
-        148,
-        "Icmpv6Type::CERTIFICATION_PATH_SOLICITATION(148)",
-        "certification path solicitation",
-    ),
-    (
-        149,
-        "Icmpv6Type::CERTIFICATION_PATH_ADVERTISEMENT(149)",
-        "certification path advertisement",
-    ),
+    (148, "Icmpv6Type::CERTIFICATION_PATH_SOLICITATION(148)", "certification path solicitation"),
+    (149, "Icmpv6Type::CERTIFICATION_PATH_ADVERTISEMENT(149)", "certification path advertisement"),
     (150, "Icmpv6Type::EXPERIMENTAL_MOBILITY(150)", "experimental mobility protocol"),
-    (
-        151,
-        "Icmpv6Type::MULTICAST_ROUTER_ADVERTISEMENT(151)",
-        "multicast router advertisement",
-    ),
-    (
-        152,
-        "Icmpv6Type::MULTICAST_ROUTER_SOLICITATION(152)",
-        "multicast router solicitation",
-    ),
-    (
-        153,
-        "Icmpv6Type::MULTICAST_ROUTER_TERMINATION(153)",
-        "multicast router termination",
-    ),
+    (151, "Icmpv6Type::MULTICAST_ROUTER_ADVERTISEMENT(151)", "multicast router advertisement"),
+    (152, "Icmpv6Type::MULTICAST_ROUTER_SOLICITATION(152)", "multicast router solicitation"),
+    (153, "Icmpv6Type::MULTICAST_ROUTER_TERMINATION(153)", "multicast router termination"),
     (154, "Icmpv6Type::FMIPV6(154)", "FMIPv6"),
     (155, "Icmpv6Type::RPL_CONTROL(155)", "RPL control"),
     (156, "Icmpv6Type::ILNPV6_LOCATOR_UPDATE(156)", "ILNPv6 locator update"),
     (157, "Icmpv6Type::DUPLICATE_ADDRESS_REQUEST(157)", "duplicate address request"),
-    (
-        158,
-        "Icmpv6Type::DUPLICATE_ADDRESS_CONFIRMATION(158)",
-        "duplicate address confirmation",
-    ),
+    (158, "Icmpv6Type::DUPLICATE_ADDRESS_CONFIRMATION(158)", "duplicate address confirmation"),
     (159, "Icmpv6Type::MPL_CONTROL(159)", "MPL control"),
     (160, "Icmpv6Type::EXTENDED_ECHO_REQUEST(160)", "extended echo request"),
     (161, "Icmpv6Type::EXTENDED_ECHO_REPLY(161)", "extended echo reply"),
@@ -170,6 +143,7 @@ fn type_table_is_the_registry() {
 }
 
 /// The registry's codes, by hand: types, code, name.
+#[rustfmt::skip]
 const CODES: [(&[u8], u8, &str); 53] = [
     (&[1], 0, "no route to destination"),
     (&[1], 1, "communication administratively prohibited"),
@@ -195,11 +169,7 @@ const CODES: [(&[u8], u8, &str); 53] = [
     (&[4], 2, "unrecognized IPv6 option encountered"),
     (&[4], 3, "first fragment has incomplete header chain"),
     (&[4], 4, "SR upper-layer header error"),
-    (
-        &[4],
-        5,
-        "unrecognized next header type encountered by intermediate node",
-    ),
+    (&[4], 5, "unrecognized next header type encountered by intermediate node"),
     (&[4], 6, "extension header too big"),
     (&[4], 7, "extension header chain too long"),
     (&[4], 8, "too many extension headers"),
@@ -219,19 +189,11 @@ const CODES: [(&[u8], u8, &str); 53] = [
     (&[155], 0x02, "destination advertisement object"),
     (&[155], 0x03, "destination advertisement object acknowledgment"),
     (&[155], 0x04, "destination advertisement object confirmation"),
-    (
-        &[155],
-        0x05,
-        "destination advertisement object confirmation acknowledgment",
-    ),
+    (&[155], 0x05, "destination advertisement object confirmation acknowledgment"),
     (&[155], 0x80, "secure DODAG information solicitation"),
     (&[155], 0x81, "secure DODAG information object"),
     (&[155], 0x82, "secure destination advertisement object"),
-    (
-        &[155],
-        0x83,
-        "secure destination advertisement object acknowledgment",
-    ),
+    (&[155], 0x83, "secure destination advertisement object acknowledgment"),
     (&[155], 0x8a, "consistency check"),
     (&[157, 158], 0, "DAR/DAC message"),
     (&[157, 158], 1, "EDAR/EDAC message with 64-bit ROVR field"),
@@ -279,7 +241,11 @@ fn code_constants() {
         (Icmpv6Code::UNRECOGNIZED_OPTION, 4, 2),
         (Icmpv6Code::INCOMPLETE_HEADER_CHAIN, 4, 3),
         (Icmpv6Code::SR_UPPER_LAYER_HEADER_ERROR, 4, 4),
-        (Icmpv6Code::UNRECOGNIZED_NEXT_HEADER_BY_INTERMEDIATE_NODE, 4, 5),
+        (
+            Icmpv6Code::UNRECOGNIZED_NEXT_HEADER_BY_INTERMEDIATE_NODE,
+            4,
+            5,
+        ),
         (Icmpv6Code::EXTENSION_HEADER_TOO_BIG, 4, 6),
         (Icmpv6Code::EXTENSION_HEADER_CHAIN_TOO_LONG, 4, 7),
         (Icmpv6Code::TOO_MANY_EXTENSION_HEADERS, 4, 8),
