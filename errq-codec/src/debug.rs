@@ -15,7 +15,9 @@
 //!
 //! The tables are the associated constants of each type, first name per value (so
 //! `Origin::TXSTATUS`, equal to `TIMESTAMPING`, prints as `Origin::TIMESTAMPING(4)`); a unit
-//! test checks every one against its constant.
+//! test checks every one against its constant. The types whose numbers are written as one
+//! table (`Origin`, `Icmpv4Type`, `Icmpv6Type`, `IpProtocol`: see `src/table.rs`) get their
+//! `Debug` generated from it; the others are written here.
 
 use core::fmt;
 
