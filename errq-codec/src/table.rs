@@ -24,8 +24,8 @@
 //! `ALL` (every constant, in table order), `const fn name()`, `Display` (the short name, or
 //! the `unknown` format with the number) and, when the header ends in `Debug`, `Debug`
 //! (`T::NAME(n)` for a value with a constant, first one in the table, and `T(n)` otherwise).
-//! Two constants may not share a number (the compiler rejects the unreachable pattern):
-//! an alias such as `Origin::TXSTATUS` is written by hand next to the table.
+//! Two rows may not share a number (the generated matches deny `unreachable_patterns`): an
+//! alias such as `Origin::TXSTATUS` is written by hand next to the table.
 //!
 //! A *code table* names the codes of a type, per type:
 //!
@@ -84,6 +84,7 @@ macro_rules! table {
         impl $ty {
             $(#[$nd])*
             #[must_use]
+            #[deny(unreachable_patterns)] // a (type, code) pair named twice
             pub const fn code_name(self, code: $code) -> Option<&'static str> {
                 match (self.0, code.0) {
                     $(
@@ -136,6 +137,7 @@ macro_rules! table {
 
             $(#[$nd])*
             #[must_use]
+            #[deny(unreachable_patterns)] // a number named twice
             pub const fn name(self) -> Option<&'static str> {
                 match self.0 {
                     $( $v => table!(@name $short), )*
