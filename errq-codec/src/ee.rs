@@ -1,6 +1,5 @@
 //! `struct sock_extended_err`, its origin, and the offender address after it.
 
-use core::fmt;
 use core::net::SocketAddr;
 
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
@@ -10,78 +9,11 @@ use crate::addr;
 use crate::errno::{Errno, ErrnoNumbering};
 use crate::error::{Error, Structure};
 
+mod origin;
+pub use origin::Origin;
+
 /// The size of a `struct sock_extended_err`.
 pub const SOCK_EXTENDED_ERR_LEN: usize = 16;
-
-/// Where an extended error came from: `ee_origin`. An open newtype: unknown values stay
-/// representable. `Debug` names the value and keeps the number (`Origin::ICMP(2)`),
-/// `Display` gives the kernel's name (`ICMP`).
-///
-/// ```
-/// use errq_codec::ee::{Origin, SockExtendedErr};
-///
-/// // sock_extended_err of a real x86_64 capture (port unreachable): ee_origin is byte 4.
-/// let bytes = [111, 0, 0, 0, 2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-/// let ee = SockExtendedErr::decode(&bytes, &errq_codec::abi::Abi::X86_64)?;
-/// assert_eq!(ee.origin, Origin::ICMP);
-/// assert_eq!(format!("{:?} {}", ee.origin, ee.origin), "Origin::ICMP(2) ICMP");
-/// assert_eq!(format!("{:?} {}", Origin(9), Origin(9)), "Origin(9) origin 9");
-/// # Ok::<(), errq_codec::Error>(())
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[doc(alias = "ee_origin")]
-pub struct Origin(pub u8);
-
-impl Origin {
-    /// `SO_EE_ORIGIN_NONE`.
-    #[doc(alias = "SO_EE_ORIGIN_NONE")]
-    pub const NONE: Self = Self(0);
-    /// `SO_EE_ORIGIN_LOCAL`: the local stack (e.g. `EMSGSIZE` over a known path MTU).
-    #[doc(alias = "SO_EE_ORIGIN_LOCAL")]
-    pub const LOCAL: Self = Self(1);
-    /// `SO_EE_ORIGIN_ICMP`: an ICMPv4 error.
-    #[doc(alias = "SO_EE_ORIGIN_ICMP")]
-    pub const ICMP: Self = Self(2);
-    /// `SO_EE_ORIGIN_ICMP6`: an ICMPv6 error.
-    #[doc(alias = "SO_EE_ORIGIN_ICMP6")]
-    pub const ICMP6: Self = Self(3);
-    /// `SO_EE_ORIGIN_TIMESTAMPING`: a transmit timestamp.
-    #[doc(alias = "SO_EE_ORIGIN_TIMESTAMPING")]
-    pub const TIMESTAMPING: Self = Self(4);
-    /// `SO_EE_ORIGIN_TXSTATUS`: the same number as [`Origin::TIMESTAMPING`].
-    #[doc(alias = "SO_EE_ORIGIN_TXSTATUS")]
-    pub const TXSTATUS: Self = Self(4);
-    /// `SO_EE_ORIGIN_ZEROCOPY`: a `MSG_ZEROCOPY` completion.
-    #[doc(alias = "SO_EE_ORIGIN_ZEROCOPY")]
-    pub const ZEROCOPY: Self = Self(5);
-    /// `SO_EE_ORIGIN_TXTIME`: a packet dropped by the `SO_TXTIME` machinery.
-    #[doc(alias = "SO_EE_ORIGIN_TXTIME")]
-    pub const TXTIME: Self = Self(6);
-
-    /// The kernel's name without the prefix, e.g. `"ICMP"`; `None` when unknown.
-    #[must_use]
-    pub const fn name(self) -> Option<&'static str> {
-        Some(match self.0 {
-            0 => "NONE",
-            1 => "LOCAL",
-            2 => "ICMP",
-            3 => "ICMP6",
-            4 => "TIMESTAMPING",
-            5 => "ZEROCOPY",
-            6 => "TXTIME",
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(n) => f.write_str(n),
-            None => write!(f, "origin {}", self.0),
-        }
-    }
-}
 
 /// `SO_EE_CODE_ZEROCOPY_COPIED`: the kernel copied the data after all.
 pub const SO_EE_CODE_ZEROCOPY_COPIED: u8 = 1;

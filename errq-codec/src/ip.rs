@@ -14,7 +14,6 @@ mod transport;
 mod v4;
 mod v6;
 
-use core::fmt;
 use core::net::IpAddr;
 
 pub use transport::{QuotedIcmp, QuotedTcp, QuotedUdp, Transport, UdpRepr};
@@ -22,6 +21,7 @@ pub use v4::{Ipv4Header, Ipv4Repr};
 pub use v6::{Ipv6ExtensionHeader, Ipv6ExtensionHeaders, Ipv6Header, Ipv6Repr};
 
 use crate::error::{Error, Reason, Structure};
+use crate::table::table;
 
 /// An IP protocol number / IPv6 next-header value (IANA "Assigned Internet Protocol Numbers").
 ///
@@ -31,117 +31,64 @@ use crate::error::{Error, Reason, Structure};
 #[doc(alias = "nexthdr")]
 pub struct IpProtocol(pub u8);
 
-impl IpProtocol {
+table! {
+    /// The protocol's keyword, or `None` for a value this crate does not name.
+    IpProtocol::name, unknown "protocol {}", Debug;
     /// IPv6 hop-by-hop options (0).
-    #[doc(alias = "IPPROTO_HOPOPTS")]
-    pub const HOP_BY_HOP: Self = Self(0);
+    HOP_BY_HOP = 0, "HOPOPT", alias "IPPROTO_HOPOPTS";
     /// ICMP (1).
-    #[doc(alias = "IPPROTO_ICMP")]
-    pub const ICMP: Self = Self(1);
+    ICMP = 1, "ICMP", alias "IPPROTO_ICMP";
     /// IGMP (2).
-    #[doc(alias = "IPPROTO_IGMP")]
-    pub const IGMP: Self = Self(2);
+    IGMP = 2, "IGMP", alias "IPPROTO_IGMP";
     /// IPv4 in IP (4).
-    #[doc(alias = "IPPROTO_IPIP")]
-    pub const IPIP: Self = Self(4);
+    IPIP = 4, "IPv4", alias "IPPROTO_IPIP";
     /// TCP (6).
-    #[doc(alias = "IPPROTO_TCP")]
-    pub const TCP: Self = Self(6);
+    TCP = 6, "TCP", alias "IPPROTO_TCP";
     /// UDP (17).
-    #[doc(alias = "IPPROTO_UDP")]
-    pub const UDP: Self = Self(17);
+    UDP = 17, "UDP", alias "IPPROTO_UDP";
     /// DCCP (33).
-    #[doc(alias = "IPPROTO_DCCP")]
-    pub const DCCP: Self = Self(33);
+    DCCP = 33, "DCCP", alias "IPPROTO_DCCP";
     /// IPv6 in IP (41).
-    #[doc(alias = "IPPROTO_IPV6")]
-    pub const IPV6: Self = Self(41);
+    IPV6 = 41, "IPv6", alias "IPPROTO_IPV6";
     /// IPv6 routing header (43).
-    #[doc(alias = "IPPROTO_ROUTING")]
-    pub const IPV6_ROUTING: Self = Self(43);
+    IPV6_ROUTING = 43, "IPv6-Route", alias "IPPROTO_ROUTING";
     /// IPv6 fragment header (44).
-    #[doc(alias = "IPPROTO_FRAGMENT")]
-    pub const IPV6_FRAGMENT: Self = Self(44);
+    IPV6_FRAGMENT = 44, "IPv6-Frag", alias "IPPROTO_FRAGMENT";
     /// GRE (47).
-    #[doc(alias = "IPPROTO_GRE")]
-    pub const GRE: Self = Self(47);
+    GRE = 47, "GRE", alias "IPPROTO_GRE";
     /// Encapsulating security payload (50).
-    #[doc(alias = "IPPROTO_ESP")]
-    pub const ESP: Self = Self(50);
+    ESP = 50, "ESP", alias "IPPROTO_ESP";
     /// Authentication header (51).
-    #[doc(alias = "IPPROTO_AH")]
-    pub const AH: Self = Self(51);
+    AH = 51, "AH", alias "IPPROTO_AH";
     /// ICMPv6 (58).
-    #[doc(alias = "IPPROTO_ICMPV6")]
-    pub const ICMPV6: Self = Self(58);
+    ICMPV6 = 58, "IPv6-ICMP", alias "IPPROTO_ICMPV6";
     /// IPv6 no next header (59).
-    #[doc(alias = "IPPROTO_NONE")]
-    pub const IPV6_NO_NEXT_HEADER: Self = Self(59);
+    IPV6_NO_NEXT_HEADER = 59, "IPv6-NoNxt", alias "IPPROTO_NONE";
     /// IPv6 destination options (60).
-    #[doc(alias = "IPPROTO_DSTOPTS")]
-    pub const IPV6_DEST_OPTIONS: Self = Self(60);
+    IPV6_DEST_OPTIONS = 60, "IPv6-Opts", alias "IPPROTO_DSTOPTS";
     /// SCTP (132).
-    #[doc(alias = "IPPROTO_SCTP")]
-    pub const SCTP: Self = Self(132);
+    SCTP = 132, "SCTP", alias "IPPROTO_SCTP";
     /// IPv6 mobility header (135).
-    #[doc(alias = "IPPROTO_MH")]
-    pub const MOBILITY: Self = Self(135);
+    MOBILITY = 135, "Mobility Header", alias "IPPROTO_MH";
     /// UDP-Lite (136).
-    #[doc(alias = "IPPROTO_UDPLITE")]
-    pub const UDP_LITE: Self = Self(136);
+    UDP_LITE = 136, "UDPLite", alias "IPPROTO_UDPLITE";
     /// Host identity protocol (139).
-    pub const HIP: Self = Self(139);
+    HIP = 139, "HIP";
     /// Shim6 (140).
-    pub const SHIM6: Self = Self(140);
+    SHIM6 = 140, "Shim6";
     /// Experimentation and testing (253).
-    pub const EXPERIMENT_1: Self = Self(253);
+    EXPERIMENT_1 = 253, _;
     /// Experimentation and testing (254).
-    pub const EXPERIMENT_2: Self = Self(254);
+    EXPERIMENT_2 = 254, _;
+}
 
+impl IpProtocol {
     /// Whether this value names an IPv6 extension header whose length this crate can walk
     /// (hop-by-hop, routing, fragment, destination options, AH, mobility, HIP, Shim6, and the
     /// experimental 253/254). ESP is an extension header too, but nothing after it is readable.
     #[must_use]
     pub const fn is_ipv6_extension(self) -> bool {
         matches!(self.0, 0 | 43 | 44 | 51 | 60 | 135 | 139 | 140 | 253 | 254)
-    }
-
-    /// The protocol's keyword, or `None` for a value this crate does not name.
-    #[must_use]
-    pub const fn name(self) -> Option<&'static str> {
-        Some(match self.0 {
-            0 => "HOPOPT",
-            1 => "ICMP",
-            2 => "IGMP",
-            4 => "IPv4",
-            6 => "TCP",
-            17 => "UDP",
-            33 => "DCCP",
-            41 => "IPv6",
-            43 => "IPv6-Route",
-            44 => "IPv6-Frag",
-            47 => "GRE",
-            50 => "ESP",
-            51 => "AH",
-            58 => "IPv6-ICMP",
-            59 => "IPv6-NoNxt",
-            60 => "IPv6-Opts",
-            132 => "SCTP",
-            135 => "Mobility Header",
-            136 => "UDPLite",
-            139 => "HIP",
-            140 => "Shim6",
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for IpProtocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "protocol {}", self.0),
-        }
     }
 }
 
@@ -227,6 +174,64 @@ impl<'a> QuotedIp<'a> {
         match self {
             Self::V4(h) => h.bytes(),
             Self::V6(h) => h.bytes(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::format;
+    use std::string::ToString;
+
+    #[test]
+    fn protocol_table_is_the_registry() {
+        // IANA "Assigned Internet Protocol Numbers" keywords and linux/in.h, by hand:
+        // number, Debug, Display.
+        let want = [
+            (0, "IpProtocol::HOP_BY_HOP(0)", "HOPOPT"),
+            (1, "IpProtocol::ICMP(1)", "ICMP"),
+            (2, "IpProtocol::IGMP(2)", "IGMP"),
+            (4, "IpProtocol::IPIP(4)", "IPv4"),
+            (6, "IpProtocol::TCP(6)", "TCP"),
+            (17, "IpProtocol::UDP(17)", "UDP"),
+            (33, "IpProtocol::DCCP(33)", "DCCP"),
+            (41, "IpProtocol::IPV6(41)", "IPv6"),
+            (43, "IpProtocol::IPV6_ROUTING(43)", "IPv6-Route"),
+            (44, "IpProtocol::IPV6_FRAGMENT(44)", "IPv6-Frag"),
+            (47, "IpProtocol::GRE(47)", "GRE"),
+            (50, "IpProtocol::ESP(50)", "ESP"),
+            (51, "IpProtocol::AH(51)", "AH"),
+            (58, "IpProtocol::ICMPV6(58)", "IPv6-ICMP"),
+            (59, "IpProtocol::IPV6_NO_NEXT_HEADER(59)", "IPv6-NoNxt"),
+            (60, "IpProtocol::IPV6_DEST_OPTIONS(60)", "IPv6-Opts"),
+            (132, "IpProtocol::SCTP(132)", "SCTP"),
+            (135, "IpProtocol::MOBILITY(135)", "Mobility Header"),
+            (136, "IpProtocol::UDP_LITE(136)", "UDPLite"),
+            (139, "IpProtocol::HIP(139)", "HIP"),
+            (140, "IpProtocol::SHIM6(140)", "Shim6"),
+            // Constants without a keyword here: Display falls back to the number.
+            (253, "IpProtocol::EXPERIMENT_1(253)", "protocol 253"),
+            (254, "IpProtocol::EXPERIMENT_2(254)", "protocol 254"),
+        ];
+        let all: std::vec::Vec<u8> = IpProtocol::ALL.iter().map(|p| p.0).collect();
+        let numbers: std::vec::Vec<u8> = want.iter().map(|w| w.0).collect();
+        assert_eq!(all, numbers);
+        for n in 0..=255u8 {
+            let p = IpProtocol(n);
+            match want.iter().find(|w| w.0 == n) {
+                Some(&(_, debug, display)) => {
+                    assert_eq!(format!("{p:?}"), debug);
+                    assert_eq!(p.to_string(), display);
+                    let keyword = (n < 253).then_some(display);
+                    assert_eq!(p.name(), keyword);
+                }
+                None => {
+                    assert_eq!(format!("{p:?}"), format!("IpProtocol({n})"));
+                    assert_eq!(p.to_string(), format!("protocol {n}"));
+                    assert_eq!(p.name(), None);
+                }
+            }
         }
     }
 }

@@ -47,7 +47,7 @@
 //! assert_eq!(Level(999).to_string(), "level 999");
 //! ```
 
-use core::fmt;
+use crate::table::table;
 
 /// A protocol level (`cmsg_level`, the `level` of `setsockopt`). An open newtype: any
 /// number is representable.
@@ -58,42 +58,39 @@ pub struct Level(pub i32);
 /// The former name of [`Level`], when only three levels carried errors.
 pub type ErrorLevel = Level;
 
-/// `(level, error record type, level name, type name)`, one row per family that queues
-/// error-queue messages.
-const TABLE: [(Level, i32, &str, &str); 7] = [
-    (Level::IP, 11, "SOL_IP", "IP_RECVERR"),
-    (Level::IPV6, 25, "SOL_IPV6", "IPV6_RECVERR"),
-    (Level::PACKET, 16, "SOL_PACKET", "PACKET_TX_TIMESTAMP"),
-    (Level::VSOCK, 1, "SOL_VSOCK", "VSOCK_RECVERR"),
-    (Level::CAN_RAW, 1, "SOL_CAN_RAW", "SCM_CAN_RAW_ERRQUEUE"),
-    (Level::CAN_J1939, 4, "SOL_CAN_J1939", "SCM_J1939_ERRQUEUE"),
-    (Level::BLUETOOTH, 4, "SOL_BLUETOOTH", "BT_SCM_ERROR"),
+/// `(level, error record type, type name)`, one row per family that queues error-queue
+/// messages.
+const TABLE: [(Level, i32, &str); 7] = [
+    (Level::IP, 11, "IP_RECVERR"),
+    (Level::IPV6, 25, "IPV6_RECVERR"),
+    (Level::PACKET, 16, "PACKET_TX_TIMESTAMP"),
+    (Level::VSOCK, 1, "VSOCK_RECVERR"),
+    (Level::CAN_RAW, 1, "SCM_CAN_RAW_ERRQUEUE"),
+    (Level::CAN_J1939, 4, "SCM_J1939_ERRQUEUE"),
+    (Level::BLUETOOTH, 4, "BT_SCM_ERROR"),
 ];
 
-impl Level {
+table! {
+    /// The kernel's name, e.g. `"SOL_CAN_J1939"`; `None` for a level not in the table.
+    Level::name, unknown "level {}";
     /// `SOL_IP` (`include/linux/socket.h`).
-    #[doc(alias = "SOL_IP")]
-    pub const IP: Self = Self(0);
+    IP = 0, "SOL_IP", alias "SOL_IP";
     /// `SOL_IPV6`.
-    #[doc(alias = "SOL_IPV6")]
-    pub const IPV6: Self = Self(41);
+    IPV6 = 41, "SOL_IPV6", alias "SOL_IPV6";
     /// `SOL_PACKET`.
-    #[doc(alias = "SOL_PACKET")]
-    pub const PACKET: Self = Self(263);
+    PACKET = 263, "SOL_PACKET", alias "SOL_PACKET";
     /// `SOL_BLUETOOTH`.
-    #[doc(alias = "SOL_BLUETOOTH")]
-    pub const BLUETOOTH: Self = Self(274);
+    BLUETOOTH = 274, "SOL_BLUETOOTH", alias "SOL_BLUETOOTH";
     /// `SOL_VSOCK` (also in `include/uapi/linux/vm_sockets.h`).
-    #[doc(alias = "SOL_VSOCK")]
-    pub const VSOCK: Self = Self(287);
+    VSOCK = 287, "SOL_VSOCK", alias "SOL_VSOCK";
     /// `SOL_CAN_RAW` (`SOL_CAN_BASE` 100 + `CAN_RAW` 1, `include/uapi/linux/can/raw.h`).
-    #[doc(alias = "SOL_CAN_RAW")]
-    pub const CAN_RAW: Self = Self(101);
+    CAN_RAW = 101, "SOL_CAN_RAW", alias "SOL_CAN_RAW";
     /// `SOL_CAN_J1939` (`SOL_CAN_BASE` 100 + `CAN_J1939` 7,
     /// `include/uapi/linux/can/j1939.h`).
-    #[doc(alias = "SOL_CAN_J1939")]
-    pub const CAN_J1939: Self = Self(107);
+    CAN_J1939 = 107, "SOL_CAN_J1939", alias "SOL_CAN_J1939";
+}
 
+impl Level {
     /// [`Level::IP`], under its name from when `ErrorLevel` was an enum.
     #[allow(non_upper_case_globals)] // the old enum variant's name, kept so matches compile
     pub const Ip: Self = Self::IP;
@@ -123,7 +120,7 @@ impl Level {
 
     /// This level's row of the table.
     #[inline]
-    fn row(self) -> Option<&'static (Level, i32, &'static str, &'static str)> {
+    fn row(self) -> Option<&'static (Level, i32, &'static str)> {
         TABLE.iter().find(|r| r.0 == self)
     }
 
@@ -134,16 +131,10 @@ impl Level {
         self.error_type().map(|t| (self.0, t))
     }
 
-    /// The kernel's name, e.g. `"SOL_CAN_J1939"`; `None` for a level not in the table.
-    #[must_use]
-    pub fn name(self) -> Option<&'static str> {
-        Self::row(self).map(|r| r.2)
-    }
-
     /// The kernel's name of the error record type, e.g. `"SCM_J1939_ERRQUEUE"`.
     #[must_use]
     pub fn error_type_name(self) -> Option<&'static str> {
-        Self::row(self).map(|r| r.3)
+        Self::row(self).map(|r| r.2)
     }
 
     /// Whether this is an IP level (`SOL_IP`, `SOL_IPV6`): its error record carries an
@@ -156,16 +147,6 @@ impl Level {
     /// Every level with an error queue, in the order of the table above.
     pub fn with_error_queue() -> impl Iterator<Item = Self> {
         TABLE.iter().map(|r| r.0)
-    }
-}
-
-impl fmt::Display for Level {
-    /// The kernel's name (`SOL_IP`), or `level N`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(n) => f.write_str(n),
-            None => write!(f, "level {}", self.0),
-        }
     }
 }
 
@@ -195,5 +176,33 @@ mod tests {
         assert_eq!(Level::BLUETOOTH.level_type(), Some((274, 4)));
         assert_eq!(Level::Ip, Level::IP);
         assert_eq!(Level::VSOCK.error_type_name(), Some("VSOCK_RECVERR"));
+    }
+
+    #[test]
+    fn names_are_the_kernel_headers() {
+        use std::format;
+        use std::string::ToString;
+        // include/linux/socket.h, by hand: number, name. Debug stays the derived one.
+        let want = [
+            (0, "SOL_IP"),
+            (41, "SOL_IPV6"),
+            (263, "SOL_PACKET"),
+            (274, "SOL_BLUETOOTH"),
+            (287, "SOL_VSOCK"),
+            (101, "SOL_CAN_RAW"),
+            (107, "SOL_CAN_J1939"),
+        ];
+        assert_eq!(Level::ALL.len(), want.len());
+        for (l, (n, name)) in Level::ALL.iter().zip(want) {
+            assert_eq!(l.0, n);
+            assert_eq!(l.name(), Some(name));
+            assert_eq!(l.to_string(), name);
+            assert!(l.error_type().is_some(), "{name}");
+        }
+        assert_eq!(format!("{:?}", Level::CAN_J1939), "Level(107)");
+        for n in [-1, 1, 6, 17, 42, 102, 264, 288, i32::MAX, i32::MIN] {
+            assert_eq!(Level(n).name(), None);
+            assert_eq!(Level(n).to_string(), format!("level {n}"));
+        }
     }
 }

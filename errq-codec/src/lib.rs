@@ -81,6 +81,7 @@ pub mod tsflags;
 pub mod uring;
 
 mod debug;
+mod table;
 
 pub mod checksum;
 pub mod ext;
