@@ -1,25 +1,30 @@
-//! Every kernel number errq-codec uses, in one place: protocol levels, control-message
+//! The kernel numbers errq-codec uses, in one place: protocol levels, control-message
 //! types, `msg_flags` bits, address families and the `sock_extended_err` codes. They are
 //! the same on every Linux ABI, except the socket level and its record numbers, which
 //! differ by architecture: see [`crate::abi::SocketNumbers`]. The modules that use them
-//! re-export the ones they are about (`record::consts`, `exthdr`, `message`, `addr`).
+//! re-export the ones they are about (`record::consts`, `exthdr`, `message`, `addr`,
+//! `ee`). The number spaces with names (levels, origins, ICMP types and codes, IP
+//! protocols, errno) are tables in their own modules, and the level numbers here are read
+//! from [`Level`]'s.
 
-// Protocol levels (`include/linux/socket.h`).
+// Protocol levels: the numbers are written in the table of [`Level`], with their names.
+
+use crate::level::Level;
 
 /// `SOL_IP`.
-pub const SOL_IP: i32 = 0;
+pub const SOL_IP: i32 = Level::IP.0;
 /// `SOL_IPV6`.
-pub const SOL_IPV6: i32 = 41;
+pub const SOL_IPV6: i32 = Level::IPV6.0;
 /// `SOL_PACKET`.
-pub const SOL_PACKET: i32 = 263;
+pub const SOL_PACKET: i32 = Level::PACKET.0;
 /// `SOL_BLUETOOTH`.
-pub const SOL_BLUETOOTH: i32 = 274;
+pub const SOL_BLUETOOTH: i32 = Level::BLUETOOTH.0;
 /// `SOL_VSOCK`.
-pub const SOL_VSOCK: i32 = 287;
+pub const SOL_VSOCK: i32 = Level::VSOCK.0;
 /// `SOL_CAN_RAW`.
-pub const SOL_CAN_RAW: i32 = 101;
+pub const SOL_CAN_RAW: i32 = Level::CAN_RAW.0;
 /// `SOL_CAN_J1939`.
-pub const SOL_CAN_J1939: i32 = 107;
+pub const SOL_CAN_J1939: i32 = Level::CAN_J1939.0;
 // Control-message types, per level (`include/uapi/linux/in.h`, `in6.h`, `if_packet.h`,
 // `vm_sockets.h`, `can/raw.h`, `can/j1939.h`, `net/bluetooth/bluetooth.h`).
 
@@ -100,3 +105,15 @@ pub const AF_UNSPEC: u16 = 0;
 pub const AF_INET: u16 = 2;
 /// `AF_INET6` (10 on every Linux ABI).
 pub const AF_INET6: u16 = 10;
+
+// `struct sock_extended_err` codes and flags (`include/uapi/linux/errqueue.h`); the origins
+// are the table of [`crate::ee::Origin`].
+
+/// `SO_EE_CODE_ZEROCOPY_COPIED`: the kernel copied the data after all.
+pub const SO_EE_CODE_ZEROCOPY_COPIED: u8 = 1;
+/// `SO_EE_CODE_TXTIME_INVALID_PARAM`.
+pub const SO_EE_CODE_TXTIME_INVALID_PARAM: u8 = 1;
+/// `SO_EE_CODE_TXTIME_MISSED`.
+pub const SO_EE_CODE_TXTIME_MISSED: u8 = 2;
+/// `SO_EE_RFC4884_FLAG_INVALID`: the extension's checksum or an object length was bad.
+pub const SO_EE_RFC4884_FLAG_INVALID: u8 = 1;

@@ -15,14 +15,10 @@ pub use origin::Origin;
 /// The size of a `struct sock_extended_err`.
 pub const SOCK_EXTENDED_ERR_LEN: usize = 16;
 
-/// `SO_EE_CODE_ZEROCOPY_COPIED`: the kernel copied the data after all.
-pub const SO_EE_CODE_ZEROCOPY_COPIED: u8 = 1;
-/// `SO_EE_CODE_TXTIME_INVALID_PARAM`.
-pub const SO_EE_CODE_TXTIME_INVALID_PARAM: u8 = 1;
-/// `SO_EE_CODE_TXTIME_MISSED`.
-pub const SO_EE_CODE_TXTIME_MISSED: u8 = 2;
-/// `SO_EE_RFC4884_FLAG_INVALID`: the extension's checksum or an object length was bad.
-pub const SO_EE_RFC4884_FLAG_INVALID: u8 = 1;
+pub use crate::consts::{
+    SO_EE_CODE_TXTIME_INVALID_PARAM, SO_EE_CODE_TXTIME_MISSED, SO_EE_CODE_ZEROCOPY_COPIED,
+    SO_EE_RFC4884_FLAG_INVALID,
+};
 
 /// The wire layout, every field in host order.
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy, Debug)]

@@ -47,6 +47,7 @@
 //! assert_eq!(Level(999).to_string(), "level 999");
 //! ```
 
+use crate::consts;
 use crate::table::table;
 
 /// A protocol level (`cmsg_level`, the `level` of `setsockopt`). An open newtype: any
@@ -61,13 +62,25 @@ pub type ErrorLevel = Level;
 /// `(level, error record type, type name)`, one row per family that queues error-queue
 /// messages.
 const TABLE: [(Level, i32, &str); 7] = [
-    (Level::IP, 11, "IP_RECVERR"),
-    (Level::IPV6, 25, "IPV6_RECVERR"),
-    (Level::PACKET, 16, "PACKET_TX_TIMESTAMP"),
-    (Level::VSOCK, 1, "VSOCK_RECVERR"),
-    (Level::CAN_RAW, 1, "SCM_CAN_RAW_ERRQUEUE"),
-    (Level::CAN_J1939, 4, "SCM_J1939_ERRQUEUE"),
-    (Level::BLUETOOTH, 4, "BT_SCM_ERROR"),
+    (Level::IP, consts::IP_RECVERR, "IP_RECVERR"),
+    (Level::IPV6, consts::IPV6_RECVERR, "IPV6_RECVERR"),
+    (
+        Level::PACKET,
+        consts::PACKET_TX_TIMESTAMP,
+        "PACKET_TX_TIMESTAMP",
+    ),
+    (Level::VSOCK, consts::VSOCK_RECVERR, "VSOCK_RECVERR"),
+    (
+        Level::CAN_RAW,
+        consts::SCM_CAN_RAW_ERRQUEUE,
+        "SCM_CAN_RAW_ERRQUEUE",
+    ),
+    (
+        Level::CAN_J1939,
+        consts::SCM_J1939_ERRQUEUE,
+        "SCM_J1939_ERRQUEUE",
+    ),
+    (Level::BLUETOOTH, consts::BT_SCM_ERROR, "BT_SCM_ERROR"),
 ];
 
 table! {
