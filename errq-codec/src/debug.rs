@@ -16,7 +16,7 @@
 //! The tables are the associated constants of each type, first name per value (so
 //! `Origin::TXSTATUS`, equal to `TIMESTAMPING`, prints as `Origin::TIMESTAMPING(4)`); a unit
 //! test checks every one against its constant. The types whose numbers are written as one
-//! table (`Origin`, `Icmpv4Type`, `Icmpv6Type`, `IpProtocol`: see `src/table.rs`) get their
+//! table (`Origin`, `Icmpv4Type`, `Icmpv6Type`, `IpProtocol`, `TcpNla`: see `src/table.rs`) get their
 //! `Debug` generated from it; the others are written here.
 
 use core::fmt;
@@ -43,16 +43,6 @@ impl fmt::Debug for crate::ext::ObjectClass {
             _ => return write!(f, "ObjectClass({})", self.0),
         };
         write!(f, "ObjectClass::{name}({})", self.0)
-    }
-}
-
-impl fmt::Debug for crate::optstats::TcpNla {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The constants are the kernel's names without the prefix (`TCP_NLA_BUSY` is `BUSY`).
-        match self.name().and_then(|n| n.strip_prefix("TCP_NLA_")) {
-            Some(name) => write!(f, "TcpNla::{name}({})", self.0),
-            None => write!(f, "TcpNla({})", self.0),
-        }
     }
 }
 

@@ -11,10 +11,9 @@
 //! [`NlAttrs`] yields each attribute bounded by its own length; a bad length yields one
 //! error and ends the walk.
 
-use core::fmt;
-
 use crate::abi::Endian;
 use crate::error::{Error, Reason, Structure};
+use crate::table::table;
 
 /// The statistics of a message, named by the protocol that sent them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,86 +61,65 @@ const NLA_F_NET_BYTEORDER: u16 = 1 << 14;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TcpNla(pub u16);
 
-macro_rules! tcp_nla {
-    ($( $(#[$m:meta])* $name:ident = $v:expr, $alias:literal; )*) => {
-        impl TcpNla {
-            $( $(#[$m])* #[doc(alias = $alias)] pub const $name: Self = Self($v); )*
-
-            /// The kernel's name, e.g. `"TCP_NLA_BUSY"`; `None` when unknown.
-            #[must_use]
-            pub const fn name(self) -> Option<&'static str> {
-                match self.0 { $( $v => Some($alias), )* _ => None }
-            }
-        }
-    };
-}
-
-tcp_nla! {
+table! {
+    /// The kernel's name, e.g. `"TCP_NLA_BUSY"`; `None` when unknown.
+    TcpNla::name, unknown "nla {}", Debug;
     /// Padding for 64-bit alignment.
-    PAD = 0, "TCP_NLA_PAD";
+    PAD = 0, "TCP_NLA_PAD", alias "TCP_NLA_PAD";
     /// Time busy sending data (us).
-    BUSY = 1, "TCP_NLA_BUSY";
+    BUSY = 1, "TCP_NLA_BUSY", alias "TCP_NLA_BUSY";
     /// Time limited by the receive window (us).
-    RWND_LIMITED = 2, "TCP_NLA_RWND_LIMITED";
+    RWND_LIMITED = 2, "TCP_NLA_RWND_LIMITED", alias "TCP_NLA_RWND_LIMITED";
     /// Time limited by the send buffer (us).
-    SNDBUF_LIMITED = 3, "TCP_NLA_SNDBUF_LIMITED";
+    SNDBUF_LIMITED = 3, "TCP_NLA_SNDBUF_LIMITED", alias "TCP_NLA_SNDBUF_LIMITED";
     /// Data segments sent.
-    DATA_SEGS_OUT = 4, "TCP_NLA_DATA_SEGS_OUT";
+    DATA_SEGS_OUT = 4, "TCP_NLA_DATA_SEGS_OUT", alias "TCP_NLA_DATA_SEGS_OUT";
     /// Data segments retransmitted.
-    TOTAL_RETRANS = 5, "TCP_NLA_TOTAL_RETRANS";
+    TOTAL_RETRANS = 5, "TCP_NLA_TOTAL_RETRANS", alias "TCP_NLA_TOTAL_RETRANS";
     /// Pacing rate (bytes/s).
-    PACING_RATE = 6, "TCP_NLA_PACING_RATE";
+    PACING_RATE = 6, "TCP_NLA_PACING_RATE", alias "TCP_NLA_PACING_RATE";
     /// Delivery rate (bytes/s).
-    DELIVERY_RATE = 7, "TCP_NLA_DELIVERY_RATE";
+    DELIVERY_RATE = 7, "TCP_NLA_DELIVERY_RATE", alias "TCP_NLA_DELIVERY_RATE";
     /// Congestion window.
-    SND_CWND = 8, "TCP_NLA_SND_CWND";
+    SND_CWND = 8, "TCP_NLA_SND_CWND", alias "TCP_NLA_SND_CWND";
     /// Reordering metric.
-    REORDERING = 9, "TCP_NLA_REORDERING";
+    REORDERING = 9, "TCP_NLA_REORDERING", alias "TCP_NLA_REORDERING";
     /// Minimum RTT (us).
-    MIN_RTT = 10, "TCP_NLA_MIN_RTT";
+    MIN_RTT = 10, "TCP_NLA_MIN_RTT", alias "TCP_NLA_MIN_RTT";
     /// Recurring retransmits of the current packet.
-    RECUR_RETRANS = 11, "TCP_NLA_RECUR_RETRANS";
+    RECUR_RETRANS = 11, "TCP_NLA_RECUR_RETRANS", alias "TCP_NLA_RECUR_RETRANS";
     /// Whether the delivery rate was application-limited.
-    DELIVERY_RATE_APP_LMT = 12, "TCP_NLA_DELIVERY_RATE_APP_LMT";
+    DELIVERY_RATE_APP_LMT = 12, "TCP_NLA_DELIVERY_RATE_APP_LMT", alias "TCP_NLA_DELIVERY_RATE_APP_LMT";
     /// Bytes in the write queue not yet acknowledged.
-    SNDQ_SIZE = 13, "TCP_NLA_SNDQ_SIZE";
+    SNDQ_SIZE = 13, "TCP_NLA_SNDQ_SIZE", alias "TCP_NLA_SNDQ_SIZE";
     /// Congestion-control state.
-    CA_STATE = 14, "TCP_NLA_CA_STATE";
+    CA_STATE = 14, "TCP_NLA_CA_STATE", alias "TCP_NLA_CA_STATE";
     /// Slow-start threshold.
-    SND_SSTHRESH = 15, "TCP_NLA_SND_SSTHRESH";
+    SND_SSTHRESH = 15, "TCP_NLA_SND_SSTHRESH", alias "TCP_NLA_SND_SSTHRESH";
     /// Data packets delivered.
-    DELIVERED = 16, "TCP_NLA_DELIVERED";
+    DELIVERED = 16, "TCP_NLA_DELIVERED", alias "TCP_NLA_DELIVERED";
     /// Data packets delivered with CE marks.
-    DELIVERED_CE = 17, "TCP_NLA_DELIVERED_CE";
+    DELIVERED_CE = 17, "TCP_NLA_DELIVERED_CE", alias "TCP_NLA_DELIVERED_CE";
     /// Data bytes sent, retransmissions included.
-    BYTES_SENT = 18, "TCP_NLA_BYTES_SENT";
+    BYTES_SENT = 18, "TCP_NLA_BYTES_SENT", alias "TCP_NLA_BYTES_SENT";
     /// Data bytes retransmitted.
-    BYTES_RETRANS = 19, "TCP_NLA_BYTES_RETRANS";
+    BYTES_RETRANS = 19, "TCP_NLA_BYTES_RETRANS", alias "TCP_NLA_BYTES_RETRANS";
     /// DSACK blocks received.
-    DSACK_DUPS = 20, "TCP_NLA_DSACK_DUPS";
+    DSACK_DUPS = 20, "TCP_NLA_DSACK_DUPS", alias "TCP_NLA_DSACK_DUPS";
     /// Reordering events seen.
-    REORD_SEEN = 21, "TCP_NLA_REORD_SEEN";
+    REORD_SEEN = 21, "TCP_NLA_REORD_SEEN", alias "TCP_NLA_REORD_SEEN";
     /// Smoothed RTT (us << 3).
-    SRTT = 22, "TCP_NLA_SRTT";
+    SRTT = 22, "TCP_NLA_SRTT", alias "TCP_NLA_SRTT";
     /// Timeouts since the last rehash.
-    TIMEOUT_REHASH = 23, "TCP_NLA_TIMEOUT_REHASH";
+    TIMEOUT_REHASH = 23, "TCP_NLA_TIMEOUT_REHASH", alias "TCP_NLA_TIMEOUT_REHASH";
     /// Bytes in the write queue not yet sent.
-    BYTES_NOTSENT = 24, "TCP_NLA_BYTES_NOTSENT";
+    BYTES_NOTSENT = 24, "TCP_NLA_BYTES_NOTSENT", alias "TCP_NLA_BYTES_NOTSENT";
     /// Earliest departure time (ns, CLOCK_MONOTONIC).
-    EDT = 25, "TCP_NLA_EDT";
+    EDT = 25, "TCP_NLA_EDT", alias "TCP_NLA_EDT";
     /// TTL or hop limit of the packet that triggered the report.
-    TTL = 26, "TCP_NLA_TTL";
+    TTL = 26, "TCP_NLA_TTL", alias "TCP_NLA_TTL";
     /// Path rehashes.
-    REHASH = 27, "TCP_NLA_REHASH";
-}
-
-impl fmt::Display for TcpNla {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(n) => f.write_str(n),
-            None => write!(f, "nla {}", self.0),
-        }
-    }
+    REHASH = 27, "TCP_NLA_REHASH", alias "TCP_NLA_REHASH";
 }
 
 /// One netlink attribute. Its [`NlAttr::kind`] is typed as a TCP attribute; for
