@@ -17,16 +17,15 @@
 //! resent probe's) does not count as a difference. Each result is also checked against the
 //! path as built, so two tools wrong in the same way do not pass.
 //!
-//! The example binary is the one `cargo test --workspace` builds next to this test
-//! (`target/<profile>/examples/tracepath`). Needs root; without it (or without the system
-//! `tracepath`, or the example binary) the test prints why and passes, except under
-//! `CI=true`, where it fails.
+//! The example is built by cargo for this test: the tests package has it as its `tracepath`
+//! binary (tests/Cargo.toml), whose path cargo gives as `CARGO_BIN_EXE_tracepath`. Needs
+//! root; without it (or without the system `tracepath`) the test prints why and passes,
+//! except under `CI=true`, where it fails.
 
 // Test code: slicing packets at fixed offsets and small index arithmetic, all checked
 // against the lengths just read.
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use errq_tests::netns::{self, Netns};
@@ -110,13 +109,8 @@ fn skip(why: &str) {
     eprintln!("skipping: {why}");
 }
 
-/// The example binary built next to this test: `<target>/<profile>/examples/tracepath`
-/// (this test runs from `<target>/<profile>/deps/`).
-fn example() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let path = exe.parent()?.parent()?.join("examples").join("tracepath");
-    path.is_file().then_some(path)
-}
+/// The example, built by cargo for this test (errq-sys/examples/tracepath.rs).
+const OURS: &str = env!("CARGO_BIN_EXE_tracepath");
 
 /// Run `program args` in `ns` (bounded by `timeout`), returning its stdout.
 fn run(ns: &Netns, program: &str, args: &[&str]) -> String {
@@ -234,16 +228,11 @@ fn compare_family(f: &Family) {
         skip("the system tracepath (iputils-tracepath) is not installed");
         return;
     }
-    let Some(ours) = example() else {
-        skip("the tracepath example is not built: cargo build -p errq-sys --example tracepath (cargo test --workspace builds it)");
-        return;
-    };
-    let ours = ours.to_str().expect("utf-8 path").to_owned();
     let c = chain().expect("four-namespace chain");
     let (r1, r2, b) = (f.r1, f.r2_from_r1, f.b);
 
     // Warm the neighbour caches with small probes, so no answer waits on ARP/ND.
-    run(&c.a, &ours, &["-n", f.flag, "-l", "128", b]);
+    run(&c.a, OURS, &["-n", f.flag, "-l", "128", b]);
 
     // A cold path: LOCAL EMSGSIZE at the interface MTU, then each router's frag needed /
     // packet too big; R2's answers come back with TTL 59.
@@ -257,7 +246,7 @@ fn compare_family(f: &Family) {
         "Resume: pmtu 1280 hops 3 back 3".to_owned(),
     ];
     let cold: Vec<&str> = cold.iter().map(String::as_str).collect();
-    compare(&c, &ours, &["-n", f.flag, b], false, &cold);
+    compare(&c, OURS, &["-n", f.flag, b], false, &cold);
 
     // Warm: the route already carries the path MTU.
     let warm = [
@@ -268,7 +257,7 @@ fn compare_family(f: &Family) {
         "Resume: pmtu 1280 hops 3 back 3".to_owned(),
     ];
     let warm: Vec<&str> = warm.iter().map(String::as_str).collect();
-    compare(&c, &ours, &["-n", f.flag, b], true, &warm);
+    compare(&c, OURS, &["-n", f.flag, b], true, &warm);
 
     // -l under the first step and another base port: only R2 reports an MTU.
     let sized = [
@@ -281,7 +270,7 @@ fn compare_family(f: &Family) {
     let sized: Vec<&str> = sized.iter().map(String::as_str).collect();
     compare(
         &c,
-        &ours,
+        OURS,
         &["-n", f.flag, "-l", "1350", "-p", "33434", b],
         false,
         &sized,
@@ -297,7 +286,7 @@ fn compare_family(f: &Family) {
         "Resume: pmtu 1400".to_owned(),
     ];
     let short: Vec<&str> = short.iter().map(String::as_str).collect();
-    compare(&c, &ours, &["-n", f.flag, "-m", "2", b], false, &short);
+    compare(&c, OURS, &["-n", f.flag, "-m", "2", b], false, &short);
 
     // A prohibited destination: R2 answers the TTL-2 probe with admin prohibited.
     let prohibited = [
@@ -308,7 +297,7 @@ fn compare_family(f: &Family) {
         "Resume: pmtu 1400".to_owned(),
     ];
     let prohibited: Vec<&str> = prohibited.iter().map(String::as_str).collect();
-    compare(&c, &ours, &["-n", f.flag, f.prohibited], false, &prohibited);
+    compare(&c, OURS, &["-n", f.flag, f.prohibited], false, &prohibited);
 }
 
 #[test]
@@ -518,11 +507,6 @@ fn tracepath_prints_rfc4884_mpls_and_interface() {
         skip("the system tracepath (iputils-tracepath) is not installed");
         return;
     }
-    let Some(ours) = example() else {
-        skip("the tracepath example is not built: cargo build -p errq-sys --example tracepath (cargo test --workspace builds it)");
-        return;
-    };
-    let ours = ours.to_str().expect("utf-8 path").to_owned();
     let c = chain().expect("four-namespace chain");
     c.r1.ip(&["route", "add", "blackhole", "198.18.52.0/24"])
         .expect("blackhole v4");
@@ -539,7 +523,7 @@ fn tracepath_prints_rfc4884_mpls_and_interface() {
             ] {
                 let args = ["-n", flag, "-m", "4", hole.as_str()];
                 // Warm the neighbour caches, then compare.
-                run(&c.a, &ours, &["-n", flag, "-l", "128", "-m", "4", &hole]);
+                run(&c.a, OURS, &["-n", flag, "-l", "128", "-m", "4", &hole]);
                 let expected = [
                     "1?: [LOCALHOST] pmtu 1500".to_owned(),
                     format!("1: {r1}"),
@@ -547,8 +531,8 @@ fn tracepath_prints_rfc4884_mpls_and_interface() {
                     "Resume: pmtu 1500 hops 2 back 1".to_owned(),
                 ];
                 let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-                compare(&c, &ours, &args, false, &expected);
-                let out = run(&c.a, &ours, &args);
+                compare(&c, OURS, &args, false, &expected);
+                let out = run(&c.a, OURS, &args);
                 let label = format!("     MPLS label {} tc 0 s 1 ttl 1", fake_router::LABEL);
                 let iface = format!(
                     "     incoming interface {} (ifindex {}, 198.18.1.2, mtu 1500)",
