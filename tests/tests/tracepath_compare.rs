@@ -332,7 +332,9 @@ fn normalize_drops_times_and_merges_repeats() {
 /// A fake MPLS router on R1 for the blackholed prefixes 198.18.52.0/24 and 2001:db8:52::/64:
 /// a packet socket sees each probe A sends there; TTL 1 gets a time exceeded with an RFC 4884
 /// extension (an MPLS label stack and the incoming interface's information), any other TTL a
-/// port unreachable ("reached"). The errors go out through raw ICMP sockets, so the kernel
+/// port unreachable ("reached"). For 198.18.53.0/24 it is a router that predates RFC 4884:
+/// the same extension after exactly 128 bytes of quote, the length field left 0 (RFC 4884
+/// section 5), for which the kernel reports `ee_rfc4884.len` 0. The errors go out through raw ICMP sockets, so the kernel
 /// adds the IP header (source: R1's 198.18.1.2 / 2001:db8:1::2).
 mod fake_router {
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
@@ -352,6 +354,7 @@ mod fake_router {
     use nix::sys::time::TimeVal;
 
     pub const HOLE4: Ipv4Addr = Ipv4Addr::new(198, 18, 52, 1);
+    pub const OLD4: Ipv4Addr = Ipv4Addr::new(198, 18, 53, 1);
     pub const HOLE6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x52, 0, 0, 0, 0, 1);
     const R1_6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, 2);
     pub const LABEL: u32 = 16001;
@@ -411,6 +414,22 @@ mod fake_router {
         }
     }
 
+    /// Turn an RFC 4884 ICMPv4 message into what a router that predates RFC 4884 sends: the
+    /// length field (byte 5) zeroed, the checksum updated for it (RFC 1624:
+    /// HC' = ~(~HC + ~m + m') over the 16-bit word at bytes 4-5).
+    fn without_length(icmp: &mut [u8]) {
+        let word = |b: &[u8]| u32::from(u16::from_be_bytes([b[4], b[5]]));
+        let old = word(icmp);
+        icmp[5] = 0;
+        let new = word(icmp);
+        let hc = u32::from(u16::from_be_bytes([icmp[2], icmp[3]]));
+        let mut sum = (!hc & 0xffff) + (!old & 0xffff) + new;
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        icmp[2..4].copy_from_slice(&(!(sum as u16)).to_be_bytes());
+    }
+
     /// Answer probes until `stop`.
     pub fn serve(s: &Sockets, stop: &AtomicBool) {
         let mpls = MplsLabel {
@@ -434,7 +453,12 @@ mod fake_router {
             let pkt = &buf[..len];
             let quote = &pkt[..len.min(128)];
             match pkt.first().map(|b| b >> 4) {
-                Some(4) if len >= 28 && pkt[9] == 17 && pkt[16..20] == HOLE4.octets() => {
+                Some(4)
+                    if len >= 28
+                        && pkt[9] == 17
+                        && [HOLE4.octets(), OLD4.octets()]
+                            .contains(&pkt[16..20].try_into().unwrap()) =>
+                {
                     let src = Ipv4Addr::new(pkt[12], pkt[13], pkt[14], pkt[15]);
                     let repr = if pkt[8] == 1 {
                         Icmpv4ErrorRepr {
@@ -457,6 +481,10 @@ mod fake_router {
                         }
                     };
                     let n = repr.encode(&mut out).expect("ICMP error");
+                    if pkt[16..20] == OLD4.octets() && pkt[8] == 1 {
+                        assert_eq!(out[5], 128 / 4, "a quote padded to 128 bytes");
+                        without_length(&mut out[..n]);
+                    }
                     let to = SockaddrIn::from(SocketAddrV4::new(src, 0));
                     sendto(s.icmp4.as_raw_fd(), &out[..n], &to, MsgFlags::empty())
                         .expect("send ICMP");
@@ -495,7 +523,8 @@ mod fake_router {
 
 /// RFC 4884: behind a (fake) MPLS router the example prints the label stack and the
 /// incoming interface under the hop, and otherwise still says what the system's tracepath
-/// says.
+/// says. Over IPv4 also behind a router that predates RFC 4884, whose extension the kernel
+/// does not report (`Message::probe_extension` finds it at offset 128).
 #[test]
 fn tracepath_prints_rfc4884_mpls_and_interface() {
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -510,6 +539,8 @@ fn tracepath_prints_rfc4884_mpls_and_interface() {
     let c = chain().expect("four-namespace chain");
     c.r1.ip(&["route", "add", "blackhole", "198.18.52.0/24"])
         .expect("blackhole v4");
+    c.r1.ip(&["route", "add", "blackhole", "198.18.53.0/24"])
+        .expect("blackhole v4, pre-RFC 4884");
     c.r1.ip(&["-6", "route", "add", "blackhole", "2001:db8:52::/64"])
         .expect("blackhole v6");
     let sockets = c.r1.run(fake_router::sockets);
@@ -519,6 +550,7 @@ fn tracepath_prints_rfc4884_mpls_and_interface() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             for (flag, r1, hole) in [
                 ("-4", "198.18.1.2", fake_router::HOLE4.to_string()),
+                ("-4", "198.18.1.2", fake_router::OLD4.to_string()),
                 ("-6", "2001:db8:1::2", fake_router::HOLE6.to_string()),
             ] {
                 let args = ["-n", flag, "-m", "4", hole.as_str()];
