@@ -27,24 +27,28 @@ use crate::error::{Error, Reason, Structure};
 pub enum ExtensionAt {
     /// `ee_rfc4884.len` of an error-queue message (0: none), an offset into its payload.
     ///
-    /// The kernel checked it before reporting it (`ip_icmp_error_rfc4884` in
-    /// `net/ipv4/icmp.c`, for ICMPv6 through `ipv6_icmp_error_rfc4884` in
-    /// `net/ipv6/datagram.c`): it takes the header's length field, requires at least 128
-    /// bytes and at least the quoted headers it removed, subtracts those, and reports the
-    /// offset only if a 4-byte extension header fits in the packet. So the structure is
-    /// there: a payload that ends before it was cut by a short buffer (`MSG_TRUNC`).
+    /// The kernel computed and checked it (`ip_icmp_error_rfc4884` in `net/ipv4/icmp.c`,
+    /// called when the socket set `IP_RECVERR_RFC4884` / `IPV6_RECVERR_RFC4884` by
+    /// `ipv4_icmp_error_rfc4884` in `net/ipv4/ip_sockglue.c` for ICMPv4 destination
+    /// unreachable, time exceeded and parameter problem, and by `ipv6_icmp_error_rfc4884` in
+    /// `net/ipv6/datagram.c` for ICMPv6 destination unreachable and time exceeded): it takes
+    /// the header's length field in bytes, requires at least 128 and at least the quoted
+    /// headers it removed before the payload, subtracts those, and reports the offset only
+    /// if a 4-byte extension header fits in the packet. So the structure is there: a
+    /// payload that ends before it was cut by a short buffer (`MSG_TRUNC`).
     #[doc(alias = "sock_ee_data_rfc4884")]
     Reported(u16),
     /// The original-datagram length field of a whole ICMP error message, in bytes (ICMPv4:
     /// the field times 4; ICMPv6: times 8), counted from the end of the ICMP header, where
     /// the data starts.
     ///
-    /// The rule is the kernel's (`ip_icmp_error_rfc4884`): 0 means no extension, and RFC
-    /// 4884 requires at least 128 bytes of original datagram before one. Where the kernel
-    /// silently reports nothing, this locator says why when it can: a length below 128
-    /// with bytes after it is an error (the original datagram is cut at the length, as the
-    /// field says), and 1 to 3 bytes after the length are a cut extension header. A
-    /// length at or past the end of the data (a capture cut short) is no extension.
+    /// The rule is the kernel's (`ip_icmp_error_rfc4884`, nothing removed): 0 means no
+    /// extension, and RFC 4884 requires at least 128 bytes of original datagram before one.
+    /// Where the kernel silently reports nothing, this locator says why when it can: a
+    /// length below 128 with bytes after it is an error (the original datagram is cut at
+    /// the length, as the field says), and 1 to 3 bytes after the length are a cut
+    /// extension header. A length at or past the end of the data (a capture cut short) is
+    /// no extension.
     LengthField(usize),
     /// RFC 4884 section 5 (backwards compatibility): routers that predate it (MPLS-aware
     /// ICMPv4 implementations) append the structure after exactly 128 bytes of original
