@@ -110,6 +110,7 @@ impl<'a> Located<'a> {
     /// The original datagram: the data before the extension structure, or all of it when
     /// there is none (and when [`ExtensionAt::Reported`] points past a cut payload).
     #[must_use]
+    #[inline]
     pub const fn original(&self) -> &'a [u8] {
         self.original
     }
@@ -118,12 +119,14 @@ impl<'a> Located<'a> {
     /// there but cannot be read (cut short, not version 2, a length field below 128). A bad
     /// checksum is not an error here: see [`Extension::checksum_status`].
     #[must_use]
+    #[inline]
     pub fn extension(&self) -> Option<Result<Extension<'a>, Error>> {
         self.extension.map(|(_, e)| e)
     }
 
     /// Where the extension structure starts in the data.
     #[must_use]
+    #[inline]
     pub fn offset(&self) -> Option<usize> {
         self.extension.map(|(off, _)| off)
     }
@@ -157,6 +160,7 @@ pub fn locate(data: &[u8], at: ExtensionAt) -> Located<'_> {
 }
 
 /// [`ExtensionAt::Reported`].
+#[inline]
 fn reported(payload: &[u8], off: usize) -> Located<'_> {
     if off == 0 {
         return Located::none(payload);
