@@ -15,7 +15,8 @@
 //! [`crate::message::Message::payload_kind`] chooses the kind from what the message holds.
 //!
 //! With `IP_RECVERR_RFC4884`, `ee_rfc4884.len` is the offset of the extension structure in
-//! this payload: [`split_rfc4884`] cuts the payload there.
+//! this payload: [`split_rfc4884`] cuts the payload there, [`find_compat_extension`] looks
+//! where routers that predate RFC 4884 put it (both by the rules of [`crate::ext::locate`]).
 //!
 //! If [`Payload::parse`] succeeded, no accessor can panic.
 
