@@ -18,6 +18,7 @@
 //! If a checked constructor succeeded, no accessor can panic.
 
 mod interface;
+mod locate;
 mod mpls;
 
 use core::fmt;
@@ -28,6 +29,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 pub use interface::{
     InterfaceIdent, InterfaceInformation, InterfaceInformationRepr, InterfaceRole,
 };
+pub use locate::{locate, ExtensionAt, Located};
 pub use mpls::{MplsLabel, MplsLabelStack, MplsLabels};
 
 use crate::checksum::Checksum;

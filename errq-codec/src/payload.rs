@@ -15,12 +15,13 @@
 //! [`crate::message::Message::payload_kind`] chooses the kind from what the message holds.
 //!
 //! With `IP_RECVERR_RFC4884`, `ee_rfc4884.len` is the offset of the extension structure in
-//! this payload: [`split_rfc4884`] cuts the payload there.
+//! this payload: [`split_rfc4884`] cuts the payload there, [`find_compat_extension`] looks
+//! where routers that predate RFC 4884 put it (both by the rules of [`crate::ext::locate`]).
 //!
 //! If [`Payload::parse`] succeeded, no accessor can panic.
 
 use crate::error::{Error, Structure};
-use crate::ext::Extension;
+use crate::ext::{locate, Extension, ExtensionAt};
 use crate::ip::{QuotedIcmp, QuotedIp, QuotedTcp};
 
 /// The kind of socket an error-queue entry was read from: it decides what the payload holds.
@@ -302,43 +303,29 @@ impl<'a> Payload<'a> {
 ///
 /// A `len` of 0 means no extension: the whole payload and `None`. A `len` past the end of
 /// the payload (the iovec was too small) gives `Some(Err(Truncated))`.
+///
+/// The same as [`locate`] with [`ExtensionAt::Reported`] (which also says the offset).
 #[doc(alias = "sock_ee_data_rfc4884")]
 #[must_use]
 #[inline]
 pub fn split_rfc4884(payload: &[u8], len: u16) -> (&[u8], Option<Result<Extension<'_>, Error>>) {
-    if len == 0 {
-        return (payload, None);
-    }
-    let off = usize::from(len);
-    match (payload.get(..off), payload.get(off..)) {
-        (Some(original), Some(ext)) => (original, Some(Extension::new(ext))),
-        _ => (
-            payload,
-            Some(Err(Error::truncated(
-                Structure::ExtensionHeader,
-                crate::ext::HEADER_LEN,
-                0,
-            ))),
-        ),
-    }
+    let located = locate(payload, ExtensionAt::Reported(len));
+    (located.original(), located.extension())
 }
 
 /// The opt-in fallback for routers that predate RFC 4884 (they put an extension at offset 128
 /// after the ICMP header and leave the length field zero, so the kernel reports `len` 0): look
-/// for a version-2 extension header whose checksum verifies at offset `128 - stripped` of the
-/// payload, `stripped` being the bytes of the quote the kernel removed before the payload (for
-/// UDP: IP header + 8; for a ping socket: the IP header).
+/// for a version-2 extension structure whose checksum verifies at offset `128 - stripped` of
+/// the payload, `stripped` being the bytes of the quote the kernel removed before the payload
+/// (for UDP: IP header + 8; for a ping socket: the IP header).
 ///
 /// Returns the payload before the extension and the extension, or `None` if there is none
-/// that verifies there.
+/// that verifies there. The rule (RFC 4884 section 5) is [`ExtensionAt::Compat`]'s;
+/// [`crate::message::Message::probe_extension`] applies it to a message.
 #[must_use]
 pub fn find_compat_extension(payload: &[u8], stripped: usize) -> Option<(&[u8], Extension<'_>)> {
-    let off = crate::ext::COMPAT_OFFSET.checked_sub(stripped)?;
-    let ext = Extension::new(payload.get(off..)?).ok()?;
-    if ext.checksum_status() != crate::ext::ExtensionChecksum::Valid {
-        return None;
-    }
-    Some((payload.get(..off)?, ext))
+    let located = locate(payload, ExtensionAt::Compat { stripped });
+    Some((located.original(), located.extension()?.ok()?))
 }
 
 #[cfg(test)]

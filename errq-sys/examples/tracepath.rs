@@ -6,19 +6,20 @@
 //! ```
 //!
 //! One unprivileged UDP socket sends probes with a rising TTL (hop limit) to ports
-//! `port`, `port + 1`, ... (default 44444) and reads what comes back from its error queue:
+//! `port`, `port + 1`, ... (default 44444) and reads what comes back from its error queue,
+//! each message through [`Message::meaning`] and [`Message::probe`]:
 //!
-//! - a LOCAL `EMSGSIZE` (the probe is larger than the route's MTU; `IP_MTU_DISCOVER` is
-//!   `IP_PMTUDISC_DO`) or an ICMP "fragmentation needed" / ICMPv6 "packet too big" gives the
-//!   new path MTU: the probe shrinks to it and is sent again (`pmtu N`);
-//! - a time exceeded names the hop (the offender); its TTL (`IP_RECVTTL` /
-//!   `IPV6_RECVHOPLIMIT`) says how many hops the answer travelled back (`asymm N` when that
-//!   differs from the probe's TTL);
-//! - a port unreachable from the destination ends the trace (`reached`);
+//! - a path MTU ([`Meaning::mtu`]: a LOCAL `EMSGSIZE`, the probe being over the route's MTU
+//!   with `IP_PMTUDISC_DO`, or an ICMP fragmentation needed / ICMPv6 packet too big): the
+//!   probe shrinks to it and is sent again (`pmtu N`);
+//! - a hop limit exceeded ([`Meaning::is_hop_limit_exceeded`]) names the hop (the offender);
+//!   the TTL the answer arrived with (`IP_RECVTTL` / `IPV6_RECVHOPLIMIT`) says how many hops
+//!   it travelled back ([`Probe::hops_back`]: `asymm N` when that differs from the probe's
+//!   TTL);
+//! - a port unreachable from the destination (`ECONNREFUSED`) ends the trace (`reached`);
 //! - with `IP_RECVERR_RFC4884` / `IPV6_RECVERR_RFC4884` (Linux 5.9+), RFC 4884 extensions
-//!   are printed under the hop: MPLS label stacks (RFC 4950) and interface information
-//!   (RFC 5837: name, ifIndex, address, MTU). Routers that put an MPLS extension at the
-//!   pre-RFC 4884 offset 128 are recognised too (IPv4).
+//!   ([`Message::probe_extension`], also where routers that predate RFC 4884 put them) are
+//!   printed under the hop: MPLS label stacks (RFC 4950) and interface information (RFC 5837).
 //!
 //! Each answer is matched to its probe by the destination port the kernel returns in
 //! `msg_name`, and by a tag at the start of the probe's payload (`errq`, the TTL, the send
@@ -37,91 +38,66 @@
 
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use errq_sys::codec::ee::{Origin, SockExtendedErr};
 use errq_sys::codec::errno::Code;
 use errq_sys::codec::ext::{Extension, ExtensionChecksum, InterfaceRole, ObjectData};
+use errq_sys::codec::meaning::Meaning;
 use errq_sys::codec::message::Message;
-use errq_sys::codec::payload::{find_compat_extension, split_rfc4884, Payload, PayloadKind};
+use errq_sys::codec::payload::PayloadKind;
+use errq_sys::codec::Error;
 use errq_sys::{wait_error, PmtuDisc, RecvBuffers};
 
 /// Probes sent per TTL before giving up on a send (`MAX_PROBES`).
 const MAX_PROBES: usize = 10;
 /// Rounds of probing per TTL before `no reply`.
 const ROUNDS: usize = 3;
-/// Default and largest `-m`.
-const MAX_HOPS_DEFAULT: u8 = 30;
 /// The width of the host column.
 const HOST_COLUMN_SIZE: usize = 52;
 /// The probe history: one slot per destination port, `base_port + slot`.
-const HIS_ARRAY_SIZE: usize = 64;
+const HIS_ARRAY_SIZE: u16 = 64;
 /// The default first destination port.
 const DEFAULT_BASEPORT: u16 = 44444;
-/// IPv4 + UDP headers.
-const OVERHEAD_IPV4: usize = 28;
-/// IPv6 + UDP headers (as iputils counts them).
-const OVERHEAD_IPV6: usize = 48;
-/// The first probe's size (IP packet), IPv4.
-const DEFAULT_MTU_IPV4: usize = 65535;
-/// The first probe's size (IP packet), IPv6.
-const DEFAULT_MTU_IPV6: usize = 128_000;
+/// IPv4 + UDP headers, and the first probe's size (IP packet).
+const IPV4: (usize, usize) = (28, 65535);
+/// IPv6 + UDP headers (as iputils counts them), and the first probe's size.
+const IPV6: (usize, usize) = (48, 128_000);
 /// How long to wait for an answer to one probe.
 const WAIT: Duration = Duration::from_secs(1);
-
 /// The tag at the start of every probe's payload: `errq`, TTL (u32), nanoseconds since the
 /// program started (u64), history slot (u32), 4 zero bytes. All little-endian.
 const TAG_MAGIC: [u8; 4] = *b"errq";
 /// The tag's length.
 const TAG_LEN: usize = 24;
 
-fn usage() -> ExitCode {
-    eprintln!(
-        "\nUsage\n  tracepath [options] <destination>\n\nOptions:\n  \
-         -4             use IPv4\n  \
-         -6             use IPv6\n  \
-         -l <length>    use packet <length>\n  \
-         -m <hops>      use maximum <hops>\n  \
-         -n             no reverse DNS name resolution (always the case here)\n  \
-         -p <port>      use destination <port>\n  \
-         -V             print version and exit\n  \
-         <destination>  DNS name or IP address\n"
-    );
-    ExitCode::from(255)
-}
-
-/// Which address family `-4`/`-6` asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Family {
-    V4,
-    V6,
-}
+const USAGE: &str = "\nUsage\n  tracepath [options] <destination>\n\nOptions:\n  \
+    -4             use IPv4\n  \
+    -6             use IPv6\n  \
+    -l <length>    use packet <length>\n  \
+    -m <hops>      use maximum <hops>\n  \
+    -n             no reverse DNS name resolution (always the case here)\n  \
+    -p <port>      use destination <port>\n  \
+    -V             print version and exit\n  \
+    <destination>  DNS name or IP address\n";
 
 /// The command line.
 #[derive(Debug)]
 struct Options {
-    family: Option<Family>,
+    /// `-4` (`Some(true)`) or `-6` (`Some(false)`).
+    v4: Option<bool>,
     max_hops: u8,
     pktlen: Option<usize>,
     port: Option<u16>,
     destination: String,
 }
 
-/// What the command line asked for.
-enum Command {
-    Run(Options),
-    Version,
-}
-
 /// `getopt(argc, argv, "46nbh?l:m:p:V")`, by hand: flags may be grouped (`-n4`), an
 /// option's value may be attached (`-l1500`) or the next argument; `--` ends the options.
-fn parse_args<I: Iterator<Item = String>>(mut args: I) -> Result<Command, String> {
-    let mut family = None;
-    let mut max_hops = MAX_HOPS_DEFAULT;
-    let mut pktlen = None;
-    let mut port = None;
+/// `Ok(None)` for `-V`.
+fn parse_args<I: Iterator<Item = String>>(mut args: I) -> Result<Option<Options>, String> {
+    let (mut v4, mut max_hops, mut pktlen, mut port) = (None, 30, None, None);
     let mut positional = Vec::new();
     let mut options_done = false;
     while let Some(arg) = args.next() {
@@ -136,14 +112,13 @@ fn parse_args<I: Iterator<Item = String>>(mut args: I) -> Result<Command, String
         for (i, c) in arg.char_indices().skip(1) {
             match c {
                 '4' | '6' => {
-                    let f = if c == '4' { Family::V4 } else { Family::V6 };
-                    if family.is_some_and(|g| g != f) {
+                    if v4.is_some_and(|f| f != (c == '4')) {
                         return Err("Only one -4 or -6 option may be specified".into());
                     }
-                    family = Some(f);
+                    v4 = Some(c == '4');
                 }
                 'n' | 'b' => {}
-                'V' => return Ok(Command::Version),
+                'V' => return Ok(None),
                 'l' | 'm' | 'p' => {
                     let attached = arg.get(i.saturating_add(1)..).unwrap_or_default();
                     let value = if attached.is_empty() {
@@ -166,8 +141,8 @@ fn parse_args<I: Iterator<Item = String>>(mut args: I) -> Result<Command, String
     }
     let [destination] = <[String; 1]>::try_from(positional)
         .map_err(|p| format!("expected one destination, got {}", p.len()))?;
-    Ok(Command::Run(Options {
-        family,
+    Ok(Some(Options {
+        v4,
         max_hops,
         pktlen,
         port,
@@ -177,17 +152,17 @@ fn parse_args<I: Iterator<Item = String>>(mut args: I) -> Result<Command, String
 
 fn main() -> ExitCode {
     let opts = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Run(opts)) => opts,
-        Ok(Command::Version) => {
+        Ok(Some(opts)) => opts,
+        Ok(None) => {
             println!("tracepath (errq example) {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("tracepath: {e}");
-            return usage();
+            eprintln!("tracepath: {e}\n{USAGE}");
+            return ExitCode::from(255);
         }
     };
-    match run(opts) {
+    match run(&opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tracepath: {e}");
@@ -198,54 +173,38 @@ fn main() -> ExitCode {
 
 /// Resolve the destination (`host`, or `host/port` when `-p` was not given) to the first
 /// address of the requested family, in `getaddrinfo` order.
-fn resolve(opts: &Options) -> io::Result<(SocketAddr, u16)> {
+fn resolve(opts: &Options) -> io::Result<SocketAddr> {
+    let invalid = |what| io::Error::new(io::ErrorKind::InvalidInput, what);
     let (host, port) = match (opts.port, opts.destination.rsplit_once('/')) {
         (Some(p), _) => (opts.destination.as_str(), p),
         (None, Some((host, p))) => (
             host,
-            p.parse::<u16>().map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("invalid argument: '{p}'"),
-                )
-            })?,
+            p.parse()
+                .map_err(|_| invalid(format!("invalid argument: '{p}'")))?,
         ),
         (None, None) => (opts.destination.as_str(), DEFAULT_BASEPORT),
     };
-    let addr = (host, port)
+    (host, port)
         .to_socket_addrs()
         .map_err(|e| io::Error::new(e.kind(), format!("{host}: {e}")))?
-        .find(|a| match opts.family {
-            Some(Family::V4) => a.is_ipv4(),
-            Some(Family::V6) => a.is_ipv6(),
-            None => true,
-        })
+        .find(|a| opts.v4.map_or(true, |v4| a.is_ipv4() == v4))
         .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("{host}: no address of the requested family"),
-            )
-        })?;
-    Ok((addr, port))
+            let what = format!("{host}: no address of the requested family");
+            io::Error::new(io::ErrorKind::NotFound, what)
+        })
 }
 
-fn run(opts: Options) -> io::Result<()> {
-    let (target, base_port) = resolve(&opts)?;
-    let mapped = match target.ip() {
-        IpAddr::V6(ip) => ip.to_ipv4_mapped().is_some(),
-        IpAddr::V4(_) => false,
-    };
+fn run(opts: &Options) -> io::Result<()> {
+    let target = resolve(opts)?;
+    let mapped = matches!(target.ip(), IpAddr::V6(ip) if ip.to_ipv4_mapped().is_some());
+    // The probes are IPv4 for an IPv4 target, or a v4-mapped one on an IPv6 socket.
+    let v4 = target.is_ipv4() || mapped;
     let socket = match target {
-        SocketAddr::V4(_) => UdpSocket::bind((std::net::Ipv4Addr::UNSPECIFIED, 0))?,
-        SocketAddr::V6(_) => UdpSocket::bind((std::net::Ipv6Addr::UNSPECIFIED, 0))?,
+        SocketAddr::V4(_) => UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))?,
+        SocketAddr::V6(_) => UdpSocket::bind((Ipv6Addr::UNSPECIFIED, 0))?,
     };
     // Both probes and answers are handled without blocking: `wait_error` does the waiting.
     socket.set_nonblocking(true)?;
-    let (overhead, default_mtu) = if target.is_ipv4() || mapped {
-        (OVERHEAD_IPV4, DEFAULT_MTU_IPV4)
-    } else {
-        (OVERHEAD_IPV6, DEFAULT_MTU_IPV6)
-    };
     if target.is_ipv6() {
         errq_sys::set_ipv6_mtu_discover(&socket, PmtuDisc::DO)?;
         errq_sys::set_ipv6_recverr(&socket, true)?;
@@ -253,12 +212,13 @@ fn run(opts: Options) -> io::Result<()> {
         // Linux 5.9+; without it the trace works, only extensions are not located.
         let _ = errq_sys::set_ipv6_recverr_rfc4884(&socket, true);
     }
-    if target.is_ipv4() || mapped {
+    if v4 {
         errq_sys::set_ip_mtu_discover(&socket, PmtuDisc::DO)?;
         errq_sys::set_ip_recverr(&socket, true)?;
         errq_sys::set_ip_recvttl(&socket, true)?;
         let _ = errq_sys::set_ip_recverr_rfc4884(&socket, true);
     }
+    let (overhead, default_mtu) = if v4 { IPV4 } else { IPV6 };
     let mtu = opts.pktlen.unwrap_or(default_mtu);
     if mtu <= overhead {
         return Err(io::Error::new(
@@ -266,16 +226,13 @@ fn run(opts: Options) -> io::Result<()> {
             format!("pktlen must be within: {overhead} < value <= {}", i32::MAX),
         ));
     }
-
     let mut tracer = Tracer {
         socket,
         bufs: Box::default(),
         st: State {
+            base_port: target.port(),
             target,
-            v4: target.is_ipv4() || mapped,
-            base_port,
-            his: [Sent::default(); HIS_ARRAY_SIZE],
-            hisptr: 0,
+            his: [None; HIS_ARRAY_SIZE as usize],
             ttl: 0,
             mtu,
             overhead,
@@ -285,25 +242,7 @@ fn run(opts: Options) -> io::Result<()> {
         },
         pkt: Vec::new(),
     };
-    tracer.trace(opts.max_hops, mapped)
-}
-
-/// One entry of the probe history.
-#[derive(Clone, Copy, Debug)]
-struct Sent {
-    /// The probe's TTL; 0 once answered (or never used).
-    hops: u8,
-    /// When it was sent.
-    at: Instant,
-}
-
-impl Default for Sent {
-    fn default() -> Self {
-        Self {
-            hops: 0,
-            at: Instant::now(),
-        }
-    }
+    tracer.trace(opts.max_hops, v4)
 }
 
 /// What reading the error queue achieved.
@@ -320,11 +259,9 @@ enum Progress {
 /// The trace's state, apart from the socket and buffers.
 struct State {
     target: SocketAddr,
-    /// The probes are IPv4 (an IPv4 target, or a v4-mapped one on an IPv6 socket).
-    v4: bool,
     base_port: u16,
-    his: [Sent; HIS_ARRAY_SIZE],
-    hisptr: usize,
+    /// Per history slot: the probe's TTL and when it was sent, until answered.
+    his: [Option<(u8, Instant)>; HIS_ARRAY_SIZE as usize],
     ttl: u8,
     /// The size of the next probe, IP header included.
     mtu: usize,
@@ -344,37 +281,40 @@ struct Tracer {
 impl Tracer {
     /// The main loop: every TTL up to `max_hops`, three rounds of probing each, starting
     /// over when the path MTU changed.
-    fn trace(&mut self, max_hops: u8, mapped: bool) -> io::Result<()> {
-        let done = 'trace: {
-            for ttl in 1..=max_hops {
-                self.st.ttl = ttl;
-                if self.st.target.is_ipv6() {
-                    errq_sys::set_ipv6_unicast_hops(&self.socket, i32::from(ttl))?;
+    fn trace(&mut self, max_hops: u8, v4: bool) -> io::Result<()> {
+        let mut done = false;
+        let mut slot = 0;
+        'trace: for ttl in 1..=max_hops {
+            self.st.ttl = ttl;
+            if self.st.target.is_ipv6() {
+                errq_sys::set_ipv6_unicast_hops(&self.socket, i32::from(ttl))?;
+            }
+            if v4 {
+                self.socket.set_ttl(u32::from(ttl))?;
+            }
+            let mut progress = Progress::Nothing;
+            let mut round = 0;
+            while round < ROUNDS {
+                let old_mtu = self.st.mtu;
+                progress = self.probe_ttl(slot)?;
+                slot = slot.wrapping_add(1) % HIS_ARRAY_SIZE;
+                if self.st.mtu != old_mtu {
+                    round = 0;
+                    continue;
                 }
-                if self.st.target.is_ipv4() || mapped {
-                    self.socket.set_ttl(u32::from(ttl))?;
-                }
-                let mut progress = Progress::Nothing;
-                let mut round = 0;
-                while round < ROUNDS {
-                    let old_mtu = self.st.mtu;
-                    progress = self.probe_ttl()?;
-                    if self.st.mtu != old_mtu {
-                        round = 0;
-                        continue;
+                match progress {
+                    Progress::Done => {
+                        done = true;
+                        break 'trace;
                     }
-                    match progress {
-                        Progress::Done => break 'trace true,
-                        Progress::More => break,
-                        Progress::Nothing => round = round.saturating_add(1),
-                    }
-                }
-                if progress == Progress::Nothing {
-                    line(&format!("{ttl:2}:  no reply"));
+                    Progress::More => break,
+                    Progress::Nothing => round = round.saturating_add(1),
                 }
             }
-            false
-        };
+            if progress == Progress::Nothing {
+                line(&format!("{ttl:2}:  no reply"));
+            }
+        }
         if !done {
             line(&format!("     Too many hops: pmtu {}", self.st.mtu));
         }
@@ -389,49 +329,35 @@ impl Tracer {
         Ok(())
     }
 
-    /// Send one probe at the current TTL (resending at once while the error queue says the
-    /// MTU changed), wait up to a second, and read what came back.
-    fn probe_ttl(&mut self) -> io::Result<Progress> {
-        let mut sent = false;
+    /// Send one probe at the current TTL from history slot `slot` (resending at once while
+    /// the error queue says the MTU changed), wait up to a second, and read what came back.
+    fn probe_ttl(&mut self, slot: u16) -> io::Result<Progress> {
         let mut attempt = 0;
-        while attempt < MAX_PROBES {
-            let slot = self.st.hisptr;
-            let port = self.st.base_port.wrapping_add(slot_u16(slot));
+        loop {
+            if attempt == MAX_PROBES {
+                line(&format!("{:2}:  send failed", self.st.ttl));
+                return Ok(Progress::Done);
+            }
             let len = self.st.mtu.saturating_sub(self.st.overhead);
-            if self.pkt.len() < len.max(TAG_LEN) {
-                self.pkt.resize(len.max(TAG_LEN), 0);
-            }
+            self.pkt.resize(len.max(TAG_LEN), 0);
             let now = Instant::now();
-            if let Some(h) = self.st.his.get_mut(slot) {
-                *h = Sent {
-                    hops: self.st.ttl,
-                    at: now,
-                };
-            }
+            self.st.sent(slot, Some((self.st.ttl, now)));
             self.write_tag(slot, now);
             let mut to = self.st.target;
-            to.set_port(port);
-            if matches!(self.socket.send_to(self.pkt.get(..len).unwrap_or(&[]), to), Ok(n) if n > 0)
-            {
-                sent = true;
+            to.set_port(self.st.base_port.wrapping_add(slot));
+            let probe = self.pkt.get(..len).unwrap_or_default();
+            if matches!(self.socket.send_to(probe, to), Ok(n) if n > 0) {
                 break;
             }
             // The send failed: a LOCAL EMSGSIZE (the probe is over the route's MTU) or an
             // earlier ICMP error reported through SO_ERROR. Read the queue.
             let progress = self.recverr()?;
-            if let Some(h) = self.st.his.get_mut(slot) {
-                h.hops = 0;
-            }
+            self.st.sent(slot, None);
             match progress {
                 Progress::Done => return Ok(Progress::Done),
                 Progress::More => attempt = 0,
                 Progress::Nothing => attempt = attempt.saturating_add(1),
             }
-        }
-        self.st.hisptr = self.st.hisptr.wrapping_add(1) % HIS_ARRAY_SIZE;
-        if !sent {
-            line(&format!("{:2}:  send failed", self.st.ttl));
-            return Ok(Progress::Done);
         }
         wait_error(&self.socket, Some(WAIT))?;
         let mut reply = [0u8; 64];
@@ -443,26 +369,18 @@ impl Tracer {
     }
 
     /// Write the tag at the start of the probe payload (the rest stays zero).
-    fn write_tag(&mut self, slot: usize, now: Instant) {
-        let nanos = u64::try_from(now.saturating_duration_since(self.st.start).as_nanos())
-            .unwrap_or(u64::MAX);
-        let mut tag = [0u8; TAG_LEN];
-        let fields: [&[u8]; 4] = [
-            &TAG_MAGIC,
+    fn write_tag(&mut self, slot: u16, now: Instant) {
+        let nanos = now.saturating_duration_since(self.st.start).as_nanos();
+        let tag = [
+            &TAG_MAGIC[..],
             &u32::from(self.st.ttl).to_le_bytes(),
-            &nanos.to_le_bytes(),
-            &u32::try_from(slot).unwrap_or(0).to_le_bytes(),
-        ];
-        let mut at = 0usize;
-        for f in fields {
-            let end = at.saturating_add(f.len());
-            if let Some(dst) = tag.get_mut(at..end) {
-                dst.copy_from_slice(f);
-            }
-            at = end;
-        }
-        if let Some(dst) = self.pkt.get_mut(..TAG_LEN) {
-            dst.copy_from_slice(&tag);
+            &u64::try_from(nanos).unwrap_or(u64::MAX).to_le_bytes(),
+            &u32::from(slot).to_le_bytes(),
+            &[0; 4],
+        ]
+        .concat();
+        if let Some(start) = self.pkt.get_mut(..TAG_LEN) {
+            start.copy_from_slice(&tag);
         }
     }
 
@@ -476,8 +394,7 @@ impl Tracer {
                 return Ok(progress);
             };
             progress = Progress::More;
-            let message = self.bufs.message(&received);
-            if self.st.report(&message, now) == Progress::Done {
+            if self.st.report(&self.bufs.message(&received), now) == Progress::Done {
                 return Ok(Progress::Done);
             }
         }
@@ -485,29 +402,32 @@ impl Tracer {
 }
 
 impl State {
+    /// Note probe `slot` as sent (its TTL and time) or as answered (`None`).
+    fn sent(&mut self, slot: u16, probe: Option<(u8, Instant)>) {
+        if let Some(h) = self.his.get_mut(usize::from(slot)) {
+            *h = probe;
+        }
+    }
+
     /// Print the line for one error-queue message and update the state; `Done` if the
     /// message ends the trace.
     fn report(&mut self, message: &Message<'_>, now: Instant) -> Progress {
+        let probe = message.probe(PayloadKind::Udp);
         // Which probe: the destination port names the history slot...
-        let mut sndhops = None;
-        let mut sent_at = None;
-        if let Some(dest) = message.destination() {
-            let slot = usize::from(dest.port().wrapping_sub(self.base_port));
-            if let Some(h) = self.his.get_mut(slot).filter(|h| h.hops != 0) {
-                sndhops = Some(h.hops);
-                sent_at = Some(h.at);
-                h.hops = 0;
-            }
-        }
-        let Some(error) = message.error() else {
+        let slot = probe
+            .destination
+            .map(|d| usize::from(d.port().wrapping_sub(self.base_port)));
+        let sent = slot
+            .and_then(|s| self.his.get_mut(s))
+            .and_then(Option::take);
+        let (mut sndhops, mut sent_at) = (sent.map(|s| s.0), sent.map(|s| s.1));
+        let Some(meaning) = message.meaning() else {
             line("no info");
             return Progress::Done;
         };
-        let ee = error.ee;
         // ... and the quoted payload carries the probe's own tag.
-        let (quoted, extension) = self.split_payload(&ee, message.payload());
         let mut broken_router = false;
-        if let Some(tag) = quoted.get(..TAG_LEN) {
+        if let Some(tag) = probe.data.and_then(|d| d.get(..TAG_LEN)) {
             match parse_tag(tag) {
                 Some((ttl, nanos)) => {
                     sndhops = Some(ttl);
@@ -518,165 +438,97 @@ impl State {
         }
 
         let mut out = String::new();
-        let icmp = ee.origin == Origin::ICMP || ee.origin == Origin::ICMP6;
-        if ee.origin == Origin::LOCAL {
-            let _ = write!(out, "{:2}?: {:<32} ", self.ttl, "[LOCALHOST]");
-        } else if icmp {
-            match sndhops {
-                Some(h) if h > 0 => {
-                    let _ = write!(out, "{h:2}:  ");
-                }
-                _ => {
-                    let _ = write!(out, "{:2}?: ", self.ttl);
-                }
+        match meaning {
+            Meaning::Local(_) => {
+                let _ = write!(out, "{:2}?: {:<32} ", self.ttl, "[LOCALHOST]");
             }
-            let host = error
-                .offender()
-                .map_or_else(|| "???".to_owned(), |o| o.ip().to_string());
-            let plen = host.len().min(HOST_COLUMN_SIZE.saturating_sub(1));
-            let pad = HOST_COLUMN_SIZE.saturating_sub(plen);
-            let _ = write!(out, "{host}{:pad$}", "");
+            Meaning::Icmp(_) | Meaning::Icmp6(_) => {
+                let _ = match sndhops {
+                    Some(h) if h > 0 => write!(out, "{h:2}:  "),
+                    _ => write!(out, "{:2}?: ", self.ttl),
+                };
+                // As iputils prints it: a v4-mapped offender stays v4-mapped.
+                let host = message
+                    .offender()
+                    .map_or_else(|| "???".to_owned(), |o| o.ip().to_string());
+                let width = HOST_COLUMN_SIZE.saturating_sub(host.len()).max(1);
+                let _ = write!(out, "{host}{:width$}", "");
+            }
+            _ => {}
         }
         if let Some(at) = sent_at {
             let rtt = now.saturating_duration_since(at);
-            let _ = write!(
-                out,
-                "{:3}.{:03}ms ",
-                rtt.as_millis(),
-                rtt.subsec_micros() % 1000
-            );
+            let (ms, us) = (rtt.as_millis(), rtt.subsec_micros() % 1000);
+            let _ = write!(out, "{ms:3}.{us:03}ms ");
             if broken_router {
                 out.push_str("(This broken router returned corrupted payload) ");
             }
         }
 
-        // The hops the answer travelled back, from its remaining TTL (initial 64, 128, 255).
-        let rethops = message.icmp_ttl().map(|t| match t {
-            ..=64 => 65_i32.saturating_sub(t),
-            65..=128 => 129_i32.saturating_sub(t),
-            _ => 256_i32.saturating_sub(t),
-        });
-
-        let errno = ee.errno;
-        let mut progress = Progress::More;
-        match errno.code() {
-            Some(Code::ETIMEDOUT) => {}
+        let errno = meaning.errno();
+        let end = |out: &mut String, mark: &str| {
+            out.push_str(mark);
+            Progress::Done
+        };
+        let progress = match errno.and_then(|e| e.code()) {
+            Some(Code::ETIMEDOUT) => Progress::More,
             Some(Code::EMSGSIZE) => {
-                let mtu = message.meaning().and_then(|m| m.mtu()).unwrap_or(ee.info);
+                // Every EMSGSIZE of a UDP socket's queue carries one: LOCAL, fragmentation
+                // needed, packet too big.
+                let mtu = meaning.mtu().unwrap_or_default();
                 let _ = write!(out, "pmtu {mtu}");
-                self.mtu = usize::try_from(mtu).unwrap_or(usize::MAX);
+                self.mtu = mtu as usize;
+                Progress::More
             }
             Some(Code::ECONNREFUSED) => {
-                out.push_str("reached");
                 self.hops_to = Some(sndhops.unwrap_or(self.ttl));
-                self.hops_from = rethops;
-                progress = Progress::Done;
+                self.hops_from = probe.hops_back();
+                end(&mut out, "reached")
             }
-            Some(Code::EPROTO) => {
-                out.push_str("!P");
-                progress = Progress::Done;
-            }
-            Some(Code::EHOSTUNREACH) => {
-                if message.meaning().is_some_and(|m| m.is_hop_limit_exceeded()) {
-                    if let Some(back) = rethops {
-                        if back != i32::from(sndhops.unwrap_or(self.ttl)) {
-                            let _ = write!(out, "asymm {back:2} ");
-                        }
-                    }
-                } else {
-                    out.push_str("!H");
-                    progress = Progress::Done;
+            Some(Code::EHOSTUNREACH) if meaning.is_hop_limit_exceeded() => {
+                let sent = i32::from(sndhops.unwrap_or(self.ttl));
+                if let Some(back) = probe.hops_back().filter(|&back| back != sent) {
+                    let _ = write!(out, "asymm {back:2} ");
                 }
+                Progress::More
             }
-            Some(Code::ENETUNREACH) => {
-                out.push_str("!N");
-                progress = Progress::Done;
-            }
-            Some(Code::EACCES) => {
-                out.push_str("!A");
-                progress = Progress::Done;
-            }
+            Some(Code::EPROTO) => end(&mut out, "!P"),
+            Some(Code::EHOSTUNREACH) => end(&mut out, "!H"),
+            Some(Code::ENETUNREACH) => end(&mut out, "!N"),
+            Some(Code::EACCES) => end(&mut out, "!A"),
             _ => {
                 line(&out);
-                eprintln!(
-                    "tracepath: NET ERROR: {}",
-                    errno
-                        .description()
-                        .map_or_else(|| format!("errno {}", errno.raw), str::to_owned)
-                );
+                let raw = errno.map_or(0, |e| e.raw);
+                let what = errno.and_then(|e| e.description());
+                let what = what.map_or_else(|| format!("errno {raw}"), str::to_owned);
+                eprintln!("tracepath: NET ERROR: {what}");
                 return Progress::Done;
             }
-        }
+        };
         line(&out);
-        if let Some(ext) = extension {
-            print_extension(&ext);
+        if let Some(extension) = message.probe_extension(PayloadKind::Udp) {
+            print_extension(extension);
         }
         progress
     }
-
-    /// The quoted original datagram (the probe's UDP payload) and, for ICMP errors, the RFC
-    /// 4884 extension after it: where `ee_rfc4884.len` says, or for an IPv4 router that
-    /// predates RFC 4884, at offset 128 if a valid extension is there.
-    fn split_payload<'a>(
-        &self,
-        ee: &SockExtendedErr,
-        payload: &'a [u8],
-    ) -> (&'a [u8], Option<Result<Extension<'a>, String>>) {
-        if ee.origin != Origin::ICMP && ee.origin != Origin::ICMP6 {
-            return (udp_data(payload), None);
-        }
-        let rfc4884 = ee.rfc4884();
-        let (original, extension) = split_rfc4884(payload, rfc4884.len);
-        if let Some(ext) = extension {
-            let ext = ext.map_err(|e| e.to_string()).and_then(|x| {
-                if rfc4884.invalid() {
-                    Err(format!(
-                        "flagged invalid by the kernel ({} bytes)",
-                        x.bytes().len()
-                    ))
-                } else {
-                    Ok(x)
-                }
-            });
-            return (udp_data(original), Some(ext));
-        }
-        if ee.origin == Origin::ICMP && self.v4 {
-            if let Some((original, ext)) = find_compat_extension(payload, OVERHEAD_IPV4) {
-                return (udp_data(original), Some(Ok(ext)));
-            }
-        }
-        (udp_data(payload), None)
-    }
-}
-
-/// The application data of a UDP socket's error payload.
-fn udp_data(payload: &[u8]) -> &[u8] {
-    Payload::parse(payload, PayloadKind::Udp)
-        .ok()
-        .and_then(|p| p.data())
-        .unwrap_or(payload)
 }
 
 /// The TTL and send time of a probe tag; `None` if the bytes are not one of ours (or a
 /// router mangled them).
 fn parse_tag(tag: &[u8]) -> Option<(u8, u64)> {
-    let magic = tag.get(..4)?;
     let ttl = u32::from_le_bytes(tag.get(4..8)?.try_into().ok()?);
     let nanos = u64::from_le_bytes(tag.get(8..16)?.try_into().ok()?);
-    if magic != TAG_MAGIC || ttl == 0 {
+    if tag.get(..4)? != TAG_MAGIC || ttl == 0 {
         return None;
     }
     Some((u8::try_from(ttl).ok()?, nanos))
 }
 
-/// Print an RFC 4884 extension under the hop line, one object a line.
-fn print_extension(ext: &Result<Extension<'_>, String>) {
-    let ext = match ext {
+/// Print an RFC 4884 extension under the hop line, one object (or label) a line.
+fn print_extension(extension: Result<Extension<'_>, Error>) {
+    let ext = match extension {
         Ok(ext) => ext,
-        Err(e) => {
-            line(&format!("     extension: {e}"));
-            return;
-        }
+        Err(e) => return line(&format!("     extension: {e}")),
     };
     if let ExtensionChecksum::Invalid { stored, computed } = ext.checksum_status() {
         line(&format!(
@@ -686,44 +538,34 @@ fn print_extension(ext: &Result<Extension<'_>, String>) {
     for object in ext.objects() {
         let object = match object {
             Ok(o) => o,
-            Err(e) => {
-                line(&format!("     extension object: {e}"));
-                break;
-            }
+            Err(e) => return line(&format!("     extension object: {e}")),
         };
         match object.decode() {
             Ok(ObjectData::MplsLabelStack(stack)) => {
                 for l in stack.entries() {
-                    line(&format!(
-                        "     MPLS label {} tc {} s {} ttl {}",
-                        l.label,
-                        l.traffic_class,
-                        u8::from(l.bottom_of_stack),
-                        l.ttl
-                    ));
+                    let s = u8::from(l.bottom_of_stack);
+                    let (label, tc, ttl) = (l.label, l.traffic_class, l.ttl);
+                    line(&format!("     MPLS label {label} tc {tc} s {s} ttl {ttl}"));
                 }
             }
             Ok(ObjectData::InterfaceInformation(info)) => {
-                let role = match info.role {
-                    InterfaceRole::IncomingInterface => "incoming interface",
-                    InterfaceRole::IncomingSubIpComponent => "incoming sub-IP component",
-                    InterfaceRole::OutgoingInterface => "outgoing interface",
-                    InterfaceRole::NextHop => "next hop",
-                };
-                let mut s = format!("     {role}");
+                let mut s = String::from(match info.role {
+                    InterfaceRole::IncomingInterface => "     incoming interface",
+                    InterfaceRole::IncomingSubIpComponent => "     incoming sub-IP component",
+                    InterfaceRole::OutgoingInterface => "     outgoing interface",
+                    InterfaceRole::NextHop => "     next hop",
+                });
                 if let Some(name) = info.name {
                     let _ = write!(s, " {}", String::from_utf8_lossy(name));
                 }
-                let mut details = Vec::new();
-                if let Some(i) = info.if_index {
-                    details.push(format!("ifindex {i}"));
-                }
-                if let Some(a) = info.address {
-                    details.push(a.to_string());
-                }
-                if let Some(m) = info.mtu {
-                    details.push(format!("mtu {m}"));
-                }
+                let details: Vec<String> = [
+                    info.if_index.map(|i| format!("ifindex {i}")),
+                    info.address.map(|a| a.to_string()),
+                    info.mtu.map(|m| format!("mtu {m}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
                 if !details.is_empty() {
                     let _ = write!(s, " ({})", details.join(", "));
                 }
@@ -738,11 +580,6 @@ fn print_extension(ext: &Result<Extension<'_>, String>) {
             Err(e) => line(&format!("     extension object {}: {e}", object.class())),
         }
     }
-}
-
-/// A history slot as a port offset (slots are below 64).
-fn slot_u16(slot: usize) -> u16 {
-    u16::try_from(slot).unwrap_or(0)
 }
 
 /// Print one line and flush, so the trace shows while it runs even through a pipe.

@@ -17,16 +17,15 @@
 //! resent probe's) does not count as a difference. Each result is also checked against the
 //! path as built, so two tools wrong in the same way do not pass.
 //!
-//! The example binary is the one `cargo test --workspace` builds next to this test
-//! (`target/<profile>/examples/tracepath`). Needs root; without it (or without the system
-//! `tracepath`, or the example binary) the test prints why and passes, except under
-//! `CI=true`, where it fails.
+//! The example is built by cargo for this test: the tests package has it as its `tracepath`
+//! binary (tests/Cargo.toml), whose path cargo gives as `CARGO_BIN_EXE_tracepath`. Needs
+//! root; without it (or without the system `tracepath`) the test prints why and passes,
+//! except under `CI=true`, where it fails.
 
 // Test code: slicing packets at fixed offsets and small index arithmetic, all checked
 // against the lengths just read.
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use errq_tests::netns::{self, Netns};
@@ -110,13 +109,8 @@ fn skip(why: &str) {
     eprintln!("skipping: {why}");
 }
 
-/// The example binary built next to this test: `<target>/<profile>/examples/tracepath`
-/// (this test runs from `<target>/<profile>/deps/`).
-fn example() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let path = exe.parent()?.parent()?.join("examples").join("tracepath");
-    path.is_file().then_some(path)
-}
+/// The example, built by cargo for this test (errq-sys/examples/tracepath.rs).
+const OURS: &str = env!("CARGO_BIN_EXE_tracepath");
 
 /// Run `program args` in `ns` (bounded by `timeout`), returning its stdout.
 fn run(ns: &Netns, program: &str, args: &[&str]) -> String {
@@ -234,16 +228,11 @@ fn compare_family(f: &Family) {
         skip("the system tracepath (iputils-tracepath) is not installed");
         return;
     }
-    let Some(ours) = example() else {
-        skip("the tracepath example is not built: cargo build -p errq-sys --example tracepath (cargo test --workspace builds it)");
-        return;
-    };
-    let ours = ours.to_str().expect("utf-8 path").to_owned();
     let c = chain().expect("four-namespace chain");
     let (r1, r2, b) = (f.r1, f.r2_from_r1, f.b);
 
     // Warm the neighbour caches with small probes, so no answer waits on ARP/ND.
-    run(&c.a, &ours, &["-n", f.flag, "-l", "128", b]);
+    run(&c.a, OURS, &["-n", f.flag, "-l", "128", b]);
 
     // A cold path: LOCAL EMSGSIZE at the interface MTU, then each router's frag needed /
     // packet too big; R2's answers come back with TTL 59.
@@ -257,7 +246,7 @@ fn compare_family(f: &Family) {
         "Resume: pmtu 1280 hops 3 back 3".to_owned(),
     ];
     let cold: Vec<&str> = cold.iter().map(String::as_str).collect();
-    compare(&c, &ours, &["-n", f.flag, b], false, &cold);
+    compare(&c, OURS, &["-n", f.flag, b], false, &cold);
 
     // Warm: the route already carries the path MTU.
     let warm = [
@@ -268,7 +257,7 @@ fn compare_family(f: &Family) {
         "Resume: pmtu 1280 hops 3 back 3".to_owned(),
     ];
     let warm: Vec<&str> = warm.iter().map(String::as_str).collect();
-    compare(&c, &ours, &["-n", f.flag, b], true, &warm);
+    compare(&c, OURS, &["-n", f.flag, b], true, &warm);
 
     // -l under the first step and another base port: only R2 reports an MTU.
     let sized = [
@@ -281,7 +270,7 @@ fn compare_family(f: &Family) {
     let sized: Vec<&str> = sized.iter().map(String::as_str).collect();
     compare(
         &c,
-        &ours,
+        OURS,
         &["-n", f.flag, "-l", "1350", "-p", "33434", b],
         false,
         &sized,
@@ -297,7 +286,7 @@ fn compare_family(f: &Family) {
         "Resume: pmtu 1400".to_owned(),
     ];
     let short: Vec<&str> = short.iter().map(String::as_str).collect();
-    compare(&c, &ours, &["-n", f.flag, "-m", "2", b], false, &short);
+    compare(&c, OURS, &["-n", f.flag, "-m", "2", b], false, &short);
 
     // A prohibited destination: R2 answers the TTL-2 probe with admin prohibited.
     let prohibited = [
@@ -308,7 +297,7 @@ fn compare_family(f: &Family) {
         "Resume: pmtu 1400".to_owned(),
     ];
     let prohibited: Vec<&str> = prohibited.iter().map(String::as_str).collect();
-    compare(&c, &ours, &["-n", f.flag, f.prohibited], false, &prohibited);
+    compare(&c, OURS, &["-n", f.flag, f.prohibited], false, &prohibited);
 }
 
 #[test]
@@ -343,7 +332,9 @@ fn normalize_drops_times_and_merges_repeats() {
 /// A fake MPLS router on R1 for the blackholed prefixes 198.18.52.0/24 and 2001:db8:52::/64:
 /// a packet socket sees each probe A sends there; TTL 1 gets a time exceeded with an RFC 4884
 /// extension (an MPLS label stack and the incoming interface's information), any other TTL a
-/// port unreachable ("reached"). The errors go out through raw ICMP sockets, so the kernel
+/// port unreachable ("reached"). For 198.18.53.0/24 it is a router that predates RFC 4884:
+/// the same extension after exactly 128 bytes of quote, the length field left 0 (RFC 4884
+/// section 5), for which the kernel reports `ee_rfc4884.len` 0. The errors go out through raw ICMP sockets, so the kernel
 /// adds the IP header (source: R1's 198.18.1.2 / 2001:db8:1::2).
 mod fake_router {
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
@@ -363,6 +354,7 @@ mod fake_router {
     use nix::sys::time::TimeVal;
 
     pub const HOLE4: Ipv4Addr = Ipv4Addr::new(198, 18, 52, 1);
+    pub const OLD4: Ipv4Addr = Ipv4Addr::new(198, 18, 53, 1);
     pub const HOLE6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0x52, 0, 0, 0, 0, 1);
     const R1_6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 1, 0, 0, 0, 0, 2);
     pub const LABEL: u32 = 16001;
@@ -422,6 +414,22 @@ mod fake_router {
         }
     }
 
+    /// Turn an RFC 4884 ICMPv4 message into what a router that predates RFC 4884 sends: the
+    /// length field (byte 5) zeroed, the checksum updated for it (RFC 1624:
+    /// HC' = ~(~HC + ~m + m') over the 16-bit word at bytes 4-5).
+    fn without_length(icmp: &mut [u8]) {
+        let word = |b: &[u8]| u32::from(u16::from_be_bytes([b[4], b[5]]));
+        let old = word(icmp);
+        icmp[5] = 0;
+        let new = word(icmp);
+        let hc = u32::from(u16::from_be_bytes([icmp[2], icmp[3]]));
+        let mut sum = (!hc & 0xffff) + (!old & 0xffff) + new;
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        icmp[2..4].copy_from_slice(&(!(sum as u16)).to_be_bytes());
+    }
+
     /// Answer probes until `stop`.
     pub fn serve(s: &Sockets, stop: &AtomicBool) {
         let mpls = MplsLabel {
@@ -445,7 +453,12 @@ mod fake_router {
             let pkt = &buf[..len];
             let quote = &pkt[..len.min(128)];
             match pkt.first().map(|b| b >> 4) {
-                Some(4) if len >= 28 && pkt[9] == 17 && pkt[16..20] == HOLE4.octets() => {
+                Some(4)
+                    if len >= 28
+                        && pkt[9] == 17
+                        && [HOLE4.octets(), OLD4.octets()]
+                            .contains(&pkt[16..20].try_into().unwrap()) =>
+                {
                     let src = Ipv4Addr::new(pkt[12], pkt[13], pkt[14], pkt[15]);
                     let repr = if pkt[8] == 1 {
                         Icmpv4ErrorRepr {
@@ -468,6 +481,10 @@ mod fake_router {
                         }
                     };
                     let n = repr.encode(&mut out).expect("ICMP error");
+                    if pkt[16..20] == OLD4.octets() && pkt[8] == 1 {
+                        assert_eq!(out[5], 128 / 4, "a quote padded to 128 bytes");
+                        without_length(&mut out[..n]);
+                    }
                     let to = SockaddrIn::from(SocketAddrV4::new(src, 0));
                     sendto(s.icmp4.as_raw_fd(), &out[..n], &to, MsgFlags::empty())
                         .expect("send ICMP");
@@ -506,7 +523,8 @@ mod fake_router {
 
 /// RFC 4884: behind a (fake) MPLS router the example prints the label stack and the
 /// incoming interface under the hop, and otherwise still says what the system's tracepath
-/// says.
+/// says. Over IPv4 also behind a router that predates RFC 4884, whose extension the kernel
+/// does not report (`Message::probe_extension` finds it at offset 128).
 #[test]
 fn tracepath_prints_rfc4884_mpls_and_interface() {
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -518,14 +536,11 @@ fn tracepath_prints_rfc4884_mpls_and_interface() {
         skip("the system tracepath (iputils-tracepath) is not installed");
         return;
     }
-    let Some(ours) = example() else {
-        skip("the tracepath example is not built: cargo build -p errq-sys --example tracepath (cargo test --workspace builds it)");
-        return;
-    };
-    let ours = ours.to_str().expect("utf-8 path").to_owned();
     let c = chain().expect("four-namespace chain");
     c.r1.ip(&["route", "add", "blackhole", "198.18.52.0/24"])
         .expect("blackhole v4");
+    c.r1.ip(&["route", "add", "blackhole", "198.18.53.0/24"])
+        .expect("blackhole v4, pre-RFC 4884");
     c.r1.ip(&["-6", "route", "add", "blackhole", "2001:db8:52::/64"])
         .expect("blackhole v6");
     let sockets = c.r1.run(fake_router::sockets);
@@ -535,11 +550,12 @@ fn tracepath_prints_rfc4884_mpls_and_interface() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             for (flag, r1, hole) in [
                 ("-4", "198.18.1.2", fake_router::HOLE4.to_string()),
+                ("-4", "198.18.1.2", fake_router::OLD4.to_string()),
                 ("-6", "2001:db8:1::2", fake_router::HOLE6.to_string()),
             ] {
                 let args = ["-n", flag, "-m", "4", hole.as_str()];
                 // Warm the neighbour caches, then compare.
-                run(&c.a, &ours, &["-n", flag, "-l", "128", "-m", "4", &hole]);
+                run(&c.a, OURS, &["-n", flag, "-l", "128", "-m", "4", &hole]);
                 let expected = [
                     "1?: [LOCALHOST] pmtu 1500".to_owned(),
                     format!("1: {r1}"),
@@ -547,8 +563,8 @@ fn tracepath_prints_rfc4884_mpls_and_interface() {
                     "Resume: pmtu 1500 hops 2 back 1".to_owned(),
                 ];
                 let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
-                compare(&c, &ours, &args, false, &expected);
-                let out = run(&c.a, &ours, &args);
+                compare(&c, OURS, &args, false, &expected);
+                let out = run(&c.a, OURS, &args);
                 let label = format!("     MPLS label {} tc 0 s 1 ttl 1", fake_router::LABEL);
                 let iface = format!(
                     "     incoming interface {} (ifindex {}, 198.18.1.2, mtu 1500)",

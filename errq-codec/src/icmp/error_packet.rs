@@ -7,19 +7,23 @@ use super::{
     Icmpv4Packet, Icmpv4Repr, Icmpv4Rest, Icmpv6Packet, Icmpv6Repr, Icmpv6Rest, HEADER_LEN,
 };
 use crate::error::{Error, Reason, Structure};
-use crate::ext::{encode_extension, Extension, ExtensionChecksum, ObjectRepr, COMPAT_OFFSET};
+use crate::ext::{
+    encode_extension, locate, Extension, ExtensionAt, Located, ObjectRepr, COMPAT_OFFSET,
+};
 use crate::ip::{IpProtocol, Ipv4Header, Ipv6Header, QuotedIp, Transport};
 
-/// How to look for an RFC 4884 extension structure after the quoted datagram.
+/// How to look for an RFC 4884 extension structure after the quoted datagram (the rules are
+/// those of [`crate::ext::locate`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ExtensionMode {
-    /// Only where the RFC 4884 length field says (the kernel's behaviour).
+    /// Only where the RFC 4884 length field says, by the kernel's rule
+    /// ([`ExtensionAt::LengthField`]).
     #[default]
     Rfc4884,
     /// As [`ExtensionMode::Rfc4884`], and also, when the length field is zero (or the type has
-    /// none), at offset 128 after the ICMP header (ICMPv4 or ICMPv6) if the bytes there are a version-2 extension header with a
-    /// checksum that verifies: what routers that predate RFC 4884 send (MPLS extensions,
-    /// RFC 4884 section 5.5).
+    /// none), at offset 128 after the ICMP header (ICMPv4 or ICMPv6) if a version-2 extension
+    /// structure with a checksum that verifies is there: what routers that predate RFC 4884
+    /// send (MPLS extensions; RFC 4884 section 5, [`ExtensionAt::Compat`]).
     Rfc4884OrCompat,
     /// Never: all the data after the header is the quoted datagram.
     Ignore,
@@ -122,13 +126,9 @@ impl core::fmt::Display for IcmpHeader<'_> {
 pub struct IcmpErrorPacket<'a> {
     outer: Option<QuotedIp<'a>>,
     icmp: IcmpHeader<'a>,
-    original: &'a [u8],
     quoted: QuotedIp<'a>,
-    extension: Option<Located<'a>>,
+    located: Located<'a>,
 }
-
-/// An extension structure (or the error reading it) and its offset after the ICMP header.
-type Located<'a> = (usize, Result<Extension<'a>, Error>);
 
 fn not_an_error(what: Structure, value: u8) -> Error {
     Error::malformed(
@@ -140,45 +140,20 @@ fn not_an_error(what: Structure, value: u8) -> Error {
     )
 }
 
-/// Split the data after an ICMP error header into original datagram and extension.
-fn split<'a>(
-    data: &'a [u8],
-    length: Option<usize>,
-    mode: ExtensionMode,
-) -> (&'a [u8], Option<Located<'a>>) {
-    if mode == ExtensionMode::Ignore {
-        return (data, None);
-    }
-    match length {
-        Some(off) if off > 0 => match (data.get(..off), data.get(off..)) {
-            (Some(original), Some(rest)) if !rest.is_empty() => {
-                let ext = if off < COMPAT_OFFSET {
-                    Err(Error::malformed(
-                        Structure::ExtensionHeader,
-                        Reason::BadValue {
-                            field: "RFC 4884 length",
-                            value: off as u64,
-                        },
-                    ))
-                } else {
-                    Extension::new(rest)
-                };
-                (original, Some((off, ext)))
-            }
-            (Some(original), _) => (original, None),
-            _ => (data, None),
-        },
-        _ if mode == ExtensionMode::Rfc4884OrCompat => {
-            let compat = data
-                .get(COMPAT_OFFSET..)
-                .and_then(|rest| Extension::new(rest).ok())
-                .filter(|e| e.checksum_status() == ExtensionChecksum::Valid);
-            match (compat, data.get(..COMPAT_OFFSET)) {
-                (Some(ext), Some(original)) => (original, Some((COMPAT_OFFSET, Ok(ext)))),
-                _ => (data, None),
-            }
+/// Split the data after an ICMP error header into original datagram and extension: where the
+/// length field says, by the kernel's rule ([`ExtensionAt::LengthField`]), else in
+/// compatibility mode where routers that predate RFC 4884 put it ([`ExtensionAt::Compat`],
+/// nothing of the 128 bytes stripped).
+fn split(data: &[u8], length: Option<usize>, mode: ExtensionMode) -> Located<'_> {
+    let length = length.unwrap_or(0);
+    match mode {
+        ExtensionMode::Ignore => locate(data, ExtensionAt::LengthField(0)),
+        ExtensionMode::Rfc4884OrCompat if length == 0 => {
+            locate(data, ExtensionAt::Compat { stripped: 0 })
         }
-        _ => (data, None),
+        ExtensionMode::Rfc4884 | ExtensionMode::Rfc4884OrCompat => {
+            locate(data, ExtensionAt::LengthField(length))
+        }
     }
 }
 
@@ -188,7 +163,8 @@ impl<'a> IcmpErrorPacket<'a> {
         icmp: IcmpHeader<'a>,
         mode: ExtensionMode,
     ) -> Result<Self, Error> {
-        let (original, extension) = split(icmp.data(), icmp.rfc4884_length_bytes(), mode);
+        let located = split(icmp.data(), icmp.rfc4884_length_bytes(), mode);
+        let original = located.original();
         let first = original.first().map(|b| b >> 4);
         let quoted = match (&icmp, first) {
             (IcmpHeader::V4(_), Some(6)) | (IcmpHeader::V6(_), None | Some(6)) => {
@@ -199,9 +175,8 @@ impl<'a> IcmpErrorPacket<'a> {
         Ok(Self {
             outer,
             icmp,
-            original,
             quoted,
-            extension,
+            located,
         })
     }
 
@@ -316,7 +291,7 @@ impl<'a> IcmpErrorPacket<'a> {
     /// compatibility mode) if an extension follows, else all the data.
     #[must_use]
     pub fn original_datagram(&self) -> &'a [u8] {
-        self.original
+        self.located.original()
     }
 
     /// The quoted IP packet.
@@ -336,13 +311,13 @@ impl<'a> IcmpErrorPacket<'a> {
     /// one that cannot be read (bad version, header cut, length field below 128 bytes).
     #[must_use]
     pub fn extension(&self) -> Option<Result<Extension<'a>, Error>> {
-        self.extension.map(|(_, e)| e)
+        self.located.extension()
     }
 
     /// Where the extension structure starts, counted from the end of the ICMP header.
     #[must_use]
     pub fn extension_offset(&self) -> Option<usize> {
-        self.extension.map(|(off, _)| off)
+        self.located.offset()
     }
 }
 

@@ -90,3 +90,39 @@ fn outer_packet_that_is_not_icmp() {
         ))
     );
 }
+
+#[test]
+fn compat_mode_needs_an_object_after_the_header() {
+    // A time exceeded with the length field 0, quoting an IPv4/UDP probe padded to 128 bytes,
+    // then 4 bytes that read as an extension header whose checksum verifies (0x2000 + 0xdfff
+    // folds to 0xffff) but no object: RFC 4884 section 5 looks for an extension only in an
+    // ICMP message of 144 octets or more, so these 4 bytes are part of the quote.
+    let mut m = std::vec![11u8, 0, 0, 0, 0, 0, 0, 0];
+    let mut quote = std::vec![0u8; 128];
+    Ipv4Repr {
+        tos: 0,
+        total_len: 228,
+        ident: 0,
+        dont_fragment: true,
+        more_fragments: false,
+        frag_offset: 0,
+        ttl: 1,
+        protocol: IpProtocol::UDP,
+        src: core::net::Ipv4Addr::new(198, 18, 1, 1),
+        dst: core::net::Ipv4Addr::new(198, 18, 52, 1),
+        options: &[],
+    }
+    .encode(&mut quote)
+    .unwrap();
+    m.extend_from_slice(&quote);
+    m.extend_from_slice(&[0x20, 0x00, 0xdf, 0xff]);
+    let e = IcmpErrorPacket::from_icmpv4(&m, ExtensionMode::Rfc4884OrCompat).unwrap();
+    assert_eq!((e.extension(), e.original_datagram().len()), (None, 132));
+    // With an (empty) object after it, it is taken: 0x2000 + 0x0004 + 0x0101 + checksum.
+    let sum = !(0x2000u16 + 0x0004 + 0x0101);
+    m.truncate(8 + 128);
+    m.extend_from_slice(&[0x20, 0x00, (sum >> 8) as u8, sum as u8, 0, 4, 1, 1]);
+    let e = IcmpErrorPacket::from_icmpv4(&m, ExtensionMode::Rfc4884OrCompat).unwrap();
+    assert_eq!(e.extension_offset(), Some(128));
+    assert_eq!(e.extension().unwrap().unwrap().objects().count(), 1);
+}
