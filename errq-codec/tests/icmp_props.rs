@@ -435,6 +435,14 @@ fn bad_lengths_are_malformed() {
             }
         )))
     );
+    // The kernel ignores a length below 128 (`ip_icmp_error_rfc4884`: `off < 128`) and
+    // reads the whole quote: so does errq, even when the junk length is shorter than the
+    // quoted IPv4 header (1 word: 4 bytes).
+    assert_eq!(e.original_datagram().len(), msg.len() - 8);
+    msg[5] = 1;
+    let e = IcmpErrorPacket::from_icmpv4(&msg, ExtensionMode::Rfc4884).unwrap();
+    assert_eq!(e.original_datagram().len(), msg.len() - 8);
+    assert_eq!(e.transport().protocol(), IpProtocol::UDP);
     // Not an error type.
     assert_eq!(
         IcmpErrorPacket::from_icmpv4(&[8, 0, 0, 0, 0, 0, 0, 0], ExtensionMode::Rfc4884),

@@ -45,9 +45,9 @@ pub enum ExtensionAt {
     /// The rule is the kernel's (`ip_icmp_error_rfc4884`, nothing removed): 0 means no
     /// extension, and RFC 4884 requires at least 128 bytes of original datagram before one.
     /// Where the kernel silently reports nothing, this locator says why when it can: a
-    /// length below 128 with bytes after it is an error (the original datagram is cut at
-    /// the length, as the field says), and 1 to 3 bytes after the length are a cut
-    /// extension header. A length at or past the end of the data (a capture cut short) is
+    /// length below 128 with bytes after it is an error (and, as for the kernel, the whole
+    /// data stays the original datagram: a junk length cannot cut the quoted packet), and
+    /// 1 to 3 bytes after the length are a cut extension header. A length at or past the end of the data (a capture cut short) is
     /// no extension.
     LengthField(usize),
     /// RFC 4884 section 5 (backwards compatibility): routers that predate it (MPLS-aware
@@ -189,20 +189,26 @@ fn length_field(data: &[u8], off: usize) -> Located<'_> {
     if off == 0 || rest.is_empty() {
         return Located::none(data);
     }
-    let extension = if off < COMPAT_OFFSET {
-        Err(Error::malformed(
-            Structure::ExtensionHeader,
-            Reason::BadValue {
-                field: "RFC 4884 length",
-                value: off as u64,
-            },
-        ))
-    } else {
-        Extension::new(rest)
-    };
+    if off < COMPAT_OFFSET {
+        // The kernel ignores such a field and reads the whole quote as the original
+        // datagram; so does this, and says what the field held.
+        return Located {
+            original: data,
+            extension: Some((
+                off,
+                Err(Error::malformed(
+                    Structure::ExtensionHeader,
+                    Reason::BadValue {
+                        field: "RFC 4884 length",
+                        value: off as u64,
+                    },
+                )),
+            )),
+        };
+    }
     Located {
         original,
-        extension: Some((off, extension)),
+        extension: Some((off, Extension::new(rest))),
     }
 }
 
@@ -287,6 +293,8 @@ mod tests {
         );
         let l = locate(&m, ExtensionAt::LengthField(124));
         assert_eq!((l.offset(), l.extension()), (Some(124), Some(Err(bad))));
+        // ... and, as `ip_icmp_error_rfc4884` ignores it, the quote is not cut there.
+        assert_eq!(l.original(), &m[..]);
         // 1 to 3 bytes after the length: a cut header.
         let l = locate(&m[..130], ExtensionAt::LengthField(128));
         let cut = Error::truncated(Structure::ExtensionHeader, 4, 2);
