@@ -530,7 +530,8 @@ impl<'a> Message<'a> {
     /// [`Extension::checksum_status`] (and the kernel's `SO_EE_RFC4884_FLAG_INVALID` in
     /// [`crate::ee::Rfc4884::invalid`]).
     ///
-    /// For routers that predate RFC 4884, see [`payload::find_compat_extension`].
+    /// For routers that predate RFC 4884 (the structure at offset 128, length 0), see
+    /// [`Message::probe_extension`].
     #[must_use]
     pub fn extension(&self) -> Option<Result<Extension<'a>, Error>> {
         payload::split_rfc4884(self.payload, self.rfc4884_len()).1

@@ -18,13 +18,19 @@
 //! readiness (the queue was emptied by some other read) is cleared, not reported again.
 //!
 //! # Shutdown
-//! The waits listen for `EPOLLERR` only. A `shutdown()` of the socket from elsewhere
-//! (`EPOLLHUP`) does not wake them: tokio wakes an `Interest::ERROR` waiter only for an
-//! error event, and listening for `Interest::PRIORITY` too (whose readiness includes the
-//! read-closed state) would spin on a TCP connection whose peer merely half-closed, because
-//! tokio never clears a closed state. Stop a waiting task by dropping or aborting it (or
-//! with `tokio::time::timeout`); the blocking [`crate::wait_error`] returns
-//! [`WaitOutcome::HungUp`](crate::WaitOutcome::HungUp) instead.
+//! A socket shut down in both directions while a task waits (`shutdown(SHUT_RDWR)` from
+//! another thread, or a TCP connection closed: `POLLHUP`) ends the wait with an error of
+//! kind [`io::ErrorKind::NotConnected`] once the queue is empty: nothing more can be
+//! queued. Entries queued before the shutdown are still returned first. The blocking
+//! [`crate::wait_error`] returns [`WaitOutcome::HungUp`](crate::WaitOutcome::HungUp) there.
+//!
+//! How: tokio wakes an [`Interest::ERROR`] waiter only for `EPOLLERR`, so each wait first
+//! listens for [`Interest::PRIORITY`] too, whose readiness includes the read-closed state
+//! that `EPOLLHUP` sets, and tells the states apart with a non-blocking `poll`. tokio never
+//! clears a closed state, so a socket that is only half closed (a TCP peer's `FIN`:
+//! `POLLRDHUP` without `POLLHUP`) would wake that waiter forever: there the wait falls back
+//! to `EPOLLERR` alone, so it cannot spin (and a full shutdown after a half close, while
+//! that wait runs, ends it only through its own `EPOLLERR`, a timeout or an abort).
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -47,7 +53,7 @@ use ::tokio::io::unix::AsyncFd;
 use ::tokio::io::Interest;
 use errq_codec::message::Message;
 
-use crate::wait::error_pending;
+use crate::wait::{error_pending, poll_state};
 use crate::{BatchBuffers, Received, RecvBuffers};
 
 mod sealed {
@@ -88,11 +94,13 @@ mod sealed {
 /// # std::io::Result::Ok(()) }).unwrap();
 /// ```
 pub trait AsyncErrorQueue: sealed::Sealed {
-    /// Wait for `POLLERR`, run `f` on the socket's fd, and clear the readiness when `f`
-    /// reports `WouldBlock` (then wait again). Consumes tokio's cooperative budget.
+    /// Wait for readiness of `interest`, run `f` on the socket's fd, and clear the
+    /// readiness when `f` reports `WouldBlock` (then wait again). Consumes tokio's
+    /// cooperative budget.
     #[doc(hidden)]
     fn error_io<R: Send, F: FnMut(BorrowedFd<'_>) -> io::Result<R> + Send>(
         &self,
+        interest: Interest,
         f: F,
     ) -> impl Future<Output = io::Result<R>> + Send;
 }
@@ -101,9 +109,10 @@ impl<T: AsRawFd + AsFd + Send + Sync> sealed::Sealed for AsyncFd<T> {}
 impl<T: AsRawFd + AsFd + Send + Sync> AsyncErrorQueue for AsyncFd<T> {
     fn error_io<R: Send, F: FnMut(BorrowedFd<'_>) -> io::Result<R> + Send>(
         &self,
+        interest: Interest,
         mut f: F,
     ) -> impl Future<Output = io::Result<R>> + Send {
-        self.async_io(Interest::ERROR, move |inner| f(inner.as_fd()))
+        self.async_io(interest, move |inner| f(inner.as_fd()))
     }
 }
 
@@ -111,9 +120,10 @@ impl sealed::Sealed for ::tokio::net::UdpSocket {}
 impl AsyncErrorQueue for ::tokio::net::UdpSocket {
     fn error_io<R: Send, F: FnMut(BorrowedFd<'_>) -> io::Result<R> + Send>(
         &self,
+        interest: Interest,
         mut f: F,
     ) -> impl Future<Output = io::Result<R>> + Send {
-        self.async_io(Interest::ERROR, move || f(self.as_fd()))
+        self.async_io(interest, move || f(self.as_fd()))
     }
 }
 
@@ -121,15 +131,61 @@ impl sealed::Sealed for ::tokio::net::TcpStream {}
 impl AsyncErrorQueue for ::tokio::net::TcpStream {
     fn error_io<R: Send, F: FnMut(BorrowedFd<'_>) -> io::Result<R> + Send>(
         &self,
+        interest: Interest,
         mut f: F,
     ) -> impl Future<Output = io::Result<R>> + Send {
-        self.async_io(Interest::ERROR, move || f(self.as_fd()))
+        self.async_io(interest, move || f(self.as_fd()))
     }
 }
 
 /// `WouldBlock`, which tells tokio to clear the readiness and wait for the next event.
 fn would_block<T>() -> io::Result<T> {
     Err(io::Error::from(io::ErrorKind::WouldBlock))
+}
+
+/// The error of a wait on a socket that was shut down in both directions.
+fn hung_up() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotConnected,
+        "the socket was shut down (POLLHUP) with its error queue empty",
+    )
+}
+
+/// Run `attempt` whenever the socket may have something, until it returns `Some`; end with
+/// [`hung_up`] when the socket is shut down and `attempt` found nothing (see the module's
+/// "Shutdown"). Every `attempt` is a non-blocking try that confirms its own readiness.
+async fn until<S, R, F>(socket: &S, mut attempt: F) -> io::Result<R>
+where
+    S: AsyncErrorQueue,
+    R: Send,
+    F: FnMut(BorrowedFd<'_>) -> io::Result<Option<R>> + Send,
+{
+    let first = socket
+        .error_io(Interest::ERROR | Interest::PRIORITY, |fd| {
+            if let Some(r) = attempt(fd)? {
+                return Ok(Some(r));
+            }
+            let state = poll_state(fd)?;
+            if state.hung_up {
+                Err(hung_up())
+            } else if state.read_closed {
+                // Half closed: tokio keeps the read-closed readiness set for good.
+                Ok(None)
+            } else {
+                would_block()
+            }
+        })
+        .await?;
+    match first {
+        Some(r) => Ok(r),
+        None => {
+            socket
+                .error_io(Interest::ERROR, |fd| {
+                    attempt(fd)?.map_or_else(would_block, Ok)
+                })
+                .await
+        }
+    }
 }
 
 /// Wait until the socket reports `POLLERR` (error queue non-empty, or `SO_ERROR` pending).
@@ -153,18 +209,11 @@ fn would_block<T>() -> io::Result<T> {
 /// ```
 ///
 /// # Errors
-/// A `poll` failure, or a failure of the tokio reactor.
+/// [`io::ErrorKind::NotConnected`] when the socket is shut down (`POLLHUP`) with nothing
+/// queued (see the module's "Shutdown"); a `poll` failure; a failure of the tokio reactor.
 #[doc(alias = "POLLERR")]
 pub async fn wait_error<S: AsyncErrorQueue>(socket: &S) -> io::Result<()> {
-    socket
-        .error_io(|fd| {
-            if error_pending(fd)? {
-                Ok(())
-            } else {
-                would_block()
-            }
-        })
-        .await
+    until(socket, |fd| Ok(error_pending(fd)?.then_some(()))).await
 }
 
 /// Wait for and read one error-queue message into `buffers`; decode it with
@@ -186,18 +235,14 @@ pub async fn wait_error<S: AsyncErrorQueue>(socket: &S) -> io::Result<()> {
 /// ```
 ///
 /// # Errors
-/// As [`crate::recv_error`], or a failure of the tokio reactor.
+/// As [`crate::recv_error`]; [`io::ErrorKind::NotConnected`] when the socket is shut down
+/// (`POLLHUP`) with nothing queued; a failure of the tokio reactor.
 #[doc(alias = "recvmsg")]
 pub async fn recv_error<S: AsyncErrorQueue, const P: usize, const C: usize>(
     socket: &S,
     buffers: &mut RecvBuffers<P, C>,
 ) -> io::Result<Received> {
-    socket
-        .error_io(|fd| match buffers.recv(fd)? {
-            Some(received) => Ok(received),
-            None => would_block(),
-        })
-        .await
+    until(socket, |fd| buffers.recv(fd)).await
 }
 
 /// Wait for, read and decode one error-queue message: the async
@@ -215,7 +260,7 @@ pub async fn recv_error<S: AsyncErrorQueue, const P: usize, const C: usize>(
 /// ```
 ///
 /// # Errors
-/// As [`crate::recv_error`], or a failure of the tokio reactor.
+/// As [`recv_error`].
 pub async fn recv_message<'b, S: AsyncErrorQueue, const P: usize, const C: usize>(
     socket: &S,
     buffers: &'b mut RecvBuffers<P, C>,
@@ -248,16 +293,18 @@ pub async fn recv_message<'b, S: AsyncErrorQueue, const P: usize, const C: usize
 /// ```
 ///
 /// # Errors
-/// As [`BatchBuffers::recv`], or a failure of the tokio reactor.
+/// As [`BatchBuffers::recv`]; [`io::ErrorKind::NotConnected`] when the socket is shut down
+/// (`POLLHUP`) with nothing queued; a failure of the tokio reactor.
 #[doc(alias = "recvmmsg")]
 pub async fn recv_batch<S: AsyncErrorQueue, const M: usize, const P: usize, const C: usize>(
     socket: &S,
     batch: &mut BatchBuffers<M, P, C>,
 ) -> io::Result<usize> {
-    socket
-        .error_io(|fd| match batch.recv(fd)? {
-            0 => would_block(),
-            n => Ok(n),
+    until(socket, |fd| {
+        Ok(match batch.recv(fd)? {
+            0 => None,
+            n => Some(n),
         })
-        .await
+    })
+    .await
 }

@@ -116,16 +116,29 @@ pub fn wait_error<Fd: AsFd>(fd: Fd, timeout: Option<Duration>) -> io::Result<Wai
     }
 }
 
-/// Whether `poll(fd, 0)` reports `POLLERR` right now (error queue non-empty or `SO_ERROR`
-/// pending), without waiting.
+/// What a non-blocking `poll` says of a socket right now.
+#[cfg(feature = "tokio")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PollState {
+    /// `POLLERR`: the error queue holds an entry, or `SO_ERROR` is set.
+    pub(crate) error: bool,
+    /// `POLLHUP`: both directions are shut down (or a TCP socket is closed): nothing more
+    /// will be queued.
+    pub(crate) hung_up: bool,
+    /// `POLLRDHUP`: the receive side is shut down (a TCP peer's `FIN`, `SHUT_RD`).
+    pub(crate) read_closed: bool,
+}
+
+/// Poll `fd` once without waiting (`POLLERR` and `POLLHUP` are always reported; `POLLRDHUP`
+/// is asked for).
 ///
 /// # Errors
-/// A `poll` failure; `EBADF` when the fd is not open (`POLLNVAL`).
+/// A `poll` failure, or `EBADF` for an fd that is not open (`POLLNVAL`).
 #[cfg(feature = "tokio")]
-pub(crate) fn error_pending(fd: BorrowedFd<'_>) -> io::Result<bool> {
+pub(crate) fn poll_state(fd: BorrowedFd<'_>) -> io::Result<PollState> {
     let mut pfd = libc::pollfd {
         fd: fd.as_raw_fd(),
-        events: 0,
+        events: libc::POLLRDHUP,
         revents: 0,
     };
     loop {
@@ -143,7 +156,17 @@ pub(crate) fn error_pending(fd: BorrowedFd<'_>) -> io::Result<bool> {
     if pfd.revents & libc::POLLNVAL != 0 {
         return Err(io::Error::from_raw_os_error(libc::EBADF));
     }
-    Ok(pfd.revents & libc::POLLERR != 0)
+    Ok(PollState {
+        error: pfd.revents & libc::POLLERR != 0,
+        hung_up: pfd.revents & libc::POLLHUP != 0,
+        read_closed: pfd.revents & libc::POLLRDHUP != 0,
+    })
+}
+
+/// Whether `POLLERR` is set now (see [`poll_state`]).
+#[cfg(feature = "tokio")]
+pub(crate) fn error_pending(fd: BorrowedFd<'_>) -> io::Result<bool> {
+    Ok(poll_state(fd)?.error)
 }
 
 /// `d` as a `poll` timeout: milliseconds, rounded up, at most `i32::MAX`.
