@@ -12,24 +12,22 @@
 
 mod flood_support;
 
-use std::net::UdpSocket;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use errq_sys::{set_recverr, wait_error, RecvBuffers, WaitOutcome};
+use errq_sys::{wait_error, RecvBuffers, WaitOutcome};
+use errq_tests::ffi;
 use errq_tests::netns::require_root;
-use flood_support::flood_ns;
+use errq_tests::sockets::recverr_udp;
+use flood_support::{flood_ns, nonblocking_recverr_udp, runtime};
 
 const BOUND: Duration = Duration::from_secs(5);
 
 /// `shutdown(fd, SHUT_RDWR)`; `ENOTCONN` (an unconnected UDP socket) is expected and
 /// ignored: the shutdown happens all the same.
 fn shutdown<Fd: AsFd>(fd: Fd) {
-    // SAFETY: shutdown takes a borrowed, open fd and a flag; it touches no memory of ours.
-    let rc = unsafe { libc::shutdown(fd.as_fd().as_raw_fd(), libc::SHUT_RDWR) };
-    if rc != 0 {
-        let e = std::io::Error::last_os_error();
+    if let Err(e) = ffi::shutdown(fd) {
         assert_eq!(e.raw_os_error(), Some(libc::ENOTCONN), "shutdown: {e}");
     }
 }
@@ -40,8 +38,7 @@ fn blocking_wait_ends_with_hung_up_on_shutdown() {
         return;
     }
     let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
+    let s = recverr_udp(&ns, "127.0.0.1:0");
     let (outcome, waited) = std::thread::scope(|scope| {
         let waiter = scope.spawn(|| {
             let t0 = Instant::now();
@@ -64,13 +61,8 @@ fn tokio_wait_can_be_dropped_while_waiting() {
         return;
     }
     let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
-    s.set_nonblocking(true).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let s = nonblocking_recverr_udp(&ns);
+    let rt = runtime();
     rt.block_on(async {
         let socket = tokio::net::UdpSocket::from_std(s).unwrap();
         let waiter = tokio::spawn(async move {
@@ -102,13 +94,8 @@ fn tokio_wait_ends_on_shutdown() {
         return;
     }
     let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
-    s.set_nonblocking(true).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let s = nonblocking_recverr_udp(&ns);
+    let rt = runtime();
     rt.block_on(async {
         let socket = Arc::new(tokio::net::UdpSocket::from_std(s).unwrap());
         let waiting = Arc::clone(&socket);

@@ -14,11 +14,12 @@ use std::net::UdpSocket;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use errq_sys::{set_recverr, wait_error, BatchBuffers, RecvBuffers, WaitOutcome};
+use errq_sys::{wait_error, BatchBuffers, RecvBuffers, WaitOutcome};
+use errq_tests::ffi::thread_cpu;
 use errq_tests::netns::require_root;
+use errq_tests::sockets::{closed_port, recverr_udp};
 use flood_support::{
-    checked_seq, closed_port, flood_count, flood_ns, send_numbered, set_rcvbuf, settled,
-    thread_cpu, Tally,
+    checked_seq, flood_count, flood_ns, send_numbered, set_rcvbuf, settled, Tally,
 };
 
 const READERS: usize = 4;
@@ -63,8 +64,7 @@ fn several_readers_read_each_entry_exactly_once() {
     }
     let n = flood_count(300_000);
     let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
+    let s = recverr_udp(&ns, "127.0.0.1:0");
     set_rcvbuf(&s, 64 << 20, true);
     let to = closed_port(&ns);
     let go = AtomicBool::new(false);

@@ -6,7 +6,8 @@ use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use errq_codec::abi::Abi;
 use errq_codec::error::{Error, Structure};
 use errq_sys::{set_ip_recvttl, set_recverr, RecvBuffers};
-use errq_tests::netns::{await_error, require_root, Netns};
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::wait::await_error;
 
 const TTL_SPACE: usize = Abi::NATIVE.cmsg_space(4);
 /// Room for the TTL record, a header and 8 bytes of the error's data.

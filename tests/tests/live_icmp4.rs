@@ -10,7 +10,10 @@ use errq_codec::message::Message;
 use errq_sys::{
     set_ip_mtu_discover, set_ip_pktinfo, set_ip_recvttl, set_recverr, PmtuDisc, RecvBuffers,
 };
-use errq_tests::netns::{addr, await_error, ifindex, require_root, sock, Netns, Topology};
+use errq_tests::ffi;
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::topology::{addr, Topology};
+use errq_tests::wait::await_error;
 
 const PORT: u16 = 33434;
 
@@ -182,7 +185,7 @@ fn companions_ttl_pktinfo_tos() {
     let s = udp_in(&t.a);
     set_ip_recvttl(&s, true).unwrap();
     set_ip_pktinfo(&s, true).unwrap();
-    sock::set_int(&s, libc::IPPROTO_IP, libc::IP_RECVTOS, 1).unwrap();
+    ffi::set_int(&s, libc::IPPROTO_IP, libc::IP_RECVTOS, 1).unwrap();
     s.set_ttl(1).unwrap();
     let dest = SocketAddr::from((addr::B4, PORT));
     let mut b: RecvBuffers = RecvBuffers::new();
@@ -196,7 +199,7 @@ fn companions_ttl_pktinfo_tos() {
     // icmp_send: an error's TOS is the probe's (0) | IPTOS_PREC_INTERNETCONTROL (0xc0).
     assert_eq!(c.tos, Some(0xc0));
     let pi = c.pktinfo.expect("IP_PKTINFO");
-    let va = ifindex(&t.a, "vA").unwrap();
+    let va = t.a.ifindex("vA").unwrap();
     assert_eq!(pi.ifindex, i32::try_from(va).unwrap());
     assert_eq!(pi.addr, addr::A4);
     assert_eq!(c.others, 0);

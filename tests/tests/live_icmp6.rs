@@ -11,7 +11,10 @@ use errq_sys::{
     set_ipv6_mtu_discover, set_ipv6_recvhoplimit, set_ipv6_recvpktinfo, set_ipv6_unicast_hops,
     set_recverr, PmtuDisc, RecvBuffers,
 };
-use errq_tests::netns::{addr, await_error, ifindex, require_root, sock, Netns, Topology};
+use errq_tests::ffi;
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::topology::{addr, Topology};
+use errq_tests::wait::await_error;
 
 const PORT: u16 = 33434;
 
@@ -173,7 +176,7 @@ fn companions_hoplimit_pktinfo_tclass() {
     let s = udp6_in(&t.a);
     set_ipv6_recvhoplimit(&s, true).unwrap();
     set_ipv6_recvpktinfo(&s, true).unwrap();
-    sock::set_int(&s, libc::IPPROTO_IPV6, libc::IPV6_RECVTCLASS, 1).unwrap();
+    ffi::set_int(&s, libc::IPPROTO_IPV6, libc::IPV6_RECVTCLASS, 1).unwrap();
     set_ipv6_unicast_hops(&s, 1).unwrap();
     let dest = SocketAddr::from((addr::B6, PORT));
     let mut b: RecvBuffers = RecvBuffers::new();
@@ -187,7 +190,7 @@ fn companions_hoplimit_pktinfo_tclass() {
     // R's ICMPv6 control socket sends with traffic class 0.
     assert_eq!(c.tclass, Some(0));
     let pi = c.pktinfo6.expect("IPV6_PKTINFO");
-    assert_eq!(pi.ifindex, ifindex(&t.a, "vA").unwrap());
+    assert_eq!(pi.ifindex, t.a.ifindex("vA").unwrap());
     assert_eq!(pi.addr, addr::A6);
     assert_eq!(c.others, 0);
     assert!(

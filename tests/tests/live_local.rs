@@ -7,7 +7,9 @@ use errq_codec::ee::Origin;
 use errq_codec::meaning::Meaning;
 use errq_codec::message::Message;
 use errq_sys::{set_ip_mtu_discover, set_ipv6_mtu_discover, set_recverr, PmtuDisc, RecvBuffers};
-use errq_tests::netns::{addr, require_root, wait_and_recv, Topology, RESEND_AFTER};
+use errq_tests::netns::require_root;
+use errq_tests::topology::{addr, Topology};
+use errq_tests::wait::{wait_and_recv, RESEND_AFTER};
 
 const PORT: u16 = 40404;
 

@@ -9,7 +9,10 @@ use errq_codec::ext::MplsLabel;
 use errq_codec::ext::{ExtensionChecksum, InterfaceRole, ObjectClass, ObjectData};
 use errq_codec::meaning::Meaning;
 use errq_sys::{set_ip_recverr_rfc4884, set_ipv6_recverr_rfc4884, set_recverr, RecvBuffers};
-use errq_tests::netns::{addr, build, hand_built_error, require_root, Topology};
+use errq_tests::hand_built::hand_built_error;
+use errq_tests::netns::require_root;
+use errq_tests::packet;
+use errq_tests::topology::{addr, Topology};
 
 /// The extension R puts after the 128-byte quote.
 fn ext(v6: bool, bad: bool) -> Vec<u8> {
@@ -18,12 +21,12 @@ fn ext(v6: bool, bad: bool) -> Vec<u8> {
     } else {
         addr::RA4.into()
     };
-    let mut mpls = build::mpls_entry(16001, 0, false, 1).to_vec();
-    mpls.extend_from_slice(&build::mpls_entry(24005, 5, true, 1));
-    build::extension(
+    let mut mpls = packet::mpls_entry(16001, 0, false, 1).to_vec();
+    mpls.extend_from_slice(&packet::mpls_entry(24005, 5, true, 1));
+    packet::extension(
         &[
-            build::object(1, 1, &mpls),
-            build::interface_info(7, r, "eth-r0", 1500),
+            packet::object(1, 1, &mpls),
+            packet::interface_info(7, r, "eth-r0", 1500),
         ],
         bad,
     )
@@ -57,7 +60,7 @@ fn run(v6: bool, option: bool, bad: bool) {
             // time exceeded, length of the 128-byte original datagram field in its header:
             // ICMPv4 in 32-bit words at byte 5, ICMPv6 in 64-bit words at byte 4.
             let rest = if v6 { [16, 0, 0, 0] } else { [0, 32, 0, 0] };
-            build::icmp_error(if v6 { 3 } else { 11 }, 0, rest, quote, 128, &e, !v6)
+            packet::icmp_error(if v6 { 3 } else { 11 }, 0, rest, quote, 128, &e, !v6)
         },
         &mut b,
     )

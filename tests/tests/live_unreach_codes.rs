@@ -7,7 +7,10 @@ use std::net::UdpSocket;
 use errq_codec::ee::Origin;
 use errq_codec::meaning::Meaning;
 use errq_sys::{set_recverr, RecvBuffers};
-use errq_tests::netns::{addr, build, hand_built_error, require_root, Topology};
+use errq_tests::hand_built::hand_built_error;
+use errq_tests::netns::require_root;
+use errq_tests::packet;
+use errq_tests::topology::{addr, Topology};
 
 /// `icmp_err_convert[]` (net/ipv4/icmp.c), codes 0..=15.
 const V4_ERRNO: [&str; 16] = [
@@ -52,7 +55,7 @@ fn one(t: &Topology, v6: bool, kind: u8, code: u8, rest: [u8; 4]) -> (u8, u8, St
         v6,
         &s,
         &data,
-        |q| build::icmp_error(kind, code, rest, q, q.len(), &[], !v6),
+        |q| packet::icmp_error(kind, code, rest, q, q.len(), &[], !v6),
         &mut b,
     )
     .unwrap_or_else(|e| panic!("type {kind} code {code}: {e}"));
