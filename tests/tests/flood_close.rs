@@ -20,7 +20,7 @@ use errq_sys::{wait_error, RecvBuffers, WaitOutcome};
 use errq_tests::ffi;
 use errq_tests::netns::require_root;
 use errq_tests::sockets::recverr_udp;
-use flood_support::{flood_ns, nonblocking_recverr_udp, runtime};
+use flood_support::{flood_ns, on_tokio_socket};
 
 const BOUND: Duration = Duration::from_secs(5);
 
@@ -60,11 +60,7 @@ fn tokio_wait_can_be_dropped_while_waiting() {
     if !require_root() {
         return;
     }
-    let ns = flood_ns();
-    let s = nonblocking_recverr_udp(&ns);
-    let rt = runtime();
-    rt.block_on(async {
-        let socket = tokio::net::UdpSocket::from_std(s).unwrap();
+    on_tokio_socket(|socket| async move {
         let waiter = tokio::spawn(async move {
             let mut buffers: RecvBuffers = RecvBuffers::new();
             errq_sys::tokio::recv_error(&socket, &mut buffers)
@@ -93,11 +89,8 @@ fn tokio_wait_ends_on_shutdown() {
     if !require_root() {
         return;
     }
-    let ns = flood_ns();
-    let s = nonblocking_recverr_udp(&ns);
-    let rt = runtime();
-    rt.block_on(async {
-        let socket = Arc::new(tokio::net::UdpSocket::from_std(s).unwrap());
+    on_tokio_socket(|socket| async move {
+        let socket = Arc::new(socket);
         let waiting = Arc::clone(&socket);
         let waiter =
             tokio::spawn(async move { errq_sys::tokio::wait_error(waiting.as_ref()).await });

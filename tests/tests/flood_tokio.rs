@@ -30,9 +30,7 @@ use errq_sys::{BatchBuffers, RecvBuffers};
 use errq_tests::ffi::thread_cpu;
 use errq_tests::netns::{require_root, Netns};
 use errq_tests::sockets::{closed_port, recverr_udp};
-use flood_support::{
-    async_fd, flood_ns, nonblocking_recverr_udp, runtime, send_numbered, set_rcvbuf, settled,
-};
+use flood_support::{async_fd, flood_ns, runtime, send_numbered, set_rcvbuf, settled};
 use tokio::time::MissedTickBehavior;
 
 const PREFILL: u32 = 100_000;
@@ -182,7 +180,7 @@ fn an_idle_socket_costs_no_cpu() {
         return;
     }
     let ns = flood_ns();
-    let s = nonblocking_recverr_udp(&ns);
+    let s = recverr_udp(&ns, "127.0.0.1:0");
     // A thread of its own, so getrusage(RUSAGE_THREAD) sees only the runtime.
     let (cpu, waited) = std::thread::spawn(move || {
         let rt = runtime();

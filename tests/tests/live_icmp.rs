@@ -80,6 +80,52 @@ struct Companions {
     display_end: &'static str,
 }
 
+/// A row: its name, how to provoke the error, and what the probe carries; what comes
+/// back is added with [`Scenario::sends`] and, where it matters, the other builders.
+const fn row(name: &'static str, provoke: Provoke, data: &'static [u8]) -> Scenario {
+    Scenario {
+        name,
+        provoke,
+        data,
+        kind: 0,
+        code: 0,
+        errno: "",
+        info: 0,
+        offender: v4(Ipv4Addr::UNSPECIFIED),
+        display: None,
+        companions: None,
+    }
+}
+
+impl Scenario {
+    /// The error: `kind` and `code` from `offender`, which the kernel turns into `errno`.
+    const fn sends(mut self, kind: u8, code: u8, errno: &'static str, offender: IpAddr) -> Self {
+        self.kind = kind;
+        self.code = code;
+        self.errno = errno;
+        self.offender = offender;
+        self
+    }
+
+    /// `ee_info` (the MTU of a "fragmentation needed" / "packet too big").
+    const fn info(mut self, info: u32) -> Self {
+        self.info = info;
+        self
+    }
+
+    /// The message's whole `Display`.
+    const fn display(mut self, display: &'static str) -> Self {
+        self.display = Some(display);
+        self
+    }
+
+    /// The companions read beside the error.
+    const fn companions(mut self, companions: Companions) -> Self {
+        self.companions = Some(companions);
+        self
+    }
+}
+
 const fn v4(a: Ipv4Addr) -> IpAddr {
     IpAddr::V4(a)
 }
@@ -97,222 +143,139 @@ const BIG: &[u8] = &[0xab; 1400];
 const SCENARIOS: &[Scenario] = &[
     // `__udp4_lib_rcv` finds no socket: `icmp_send(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH)`,
     // from the address the probe went to.
-    Scenario {
-        name: "v4 port unreachable, loopback",
-        provoke: Provoke::Loopback,
-        data: b"probe-lo",
-        kind: 3,
-        code: 3,
-        errno: "ECONNREFUSED",
-        info: 0,
-        offender: v4(Ipv4Addr::LOCALHOST),
-        display: Some(
-            "ICMP destination unreachable (port unreachable) from 127.0.0.1 for \
+    row(
+        "v4 port unreachable, loopback",
+        Provoke::Loopback,
+        b"probe-lo",
+    )
+    .sends(3, 3, "ECONNREFUSED", v4(Ipv4Addr::LOCALHOST))
+    .display(
+        "ICMP destination unreachable (port unreachable) from 127.0.0.1 for \
              127.0.0.1:33434, errno ECONNREFUSED",
-        ),
-        companions: None,
-    },
+    ),
     // `__udp6_lib_rcv`: `icmpv6_send(ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH)`.
-    Scenario {
-        name: "v6 port unreachable, loopback",
-        provoke: Provoke::Loopback,
-        data: b"probe-lo6",
-        kind: 1,
-        code: 4,
-        errno: "ECONNREFUSED",
-        info: 0,
-        offender: v6(Ipv6Addr::LOCALHOST),
-        display: Some(
-            "ICMPv6 destination unreachable (port unreachable) from ::1 for [::1]:33434, \
+    row(
+        "v6 port unreachable, loopback",
+        Provoke::Loopback,
+        b"probe-lo6",
+    )
+    .sends(1, 4, "ECONNREFUSED", v6(Ipv6Addr::LOCALHOST))
+    .display(
+        "ICMPv6 destination unreachable (port unreachable) from ::1 for [::1]:33434, \
              errno ECONNREFUSED",
-        ),
-        companions: None,
-    },
+    ),
     // The same, from B across the topology.
-    Scenario {
-        name: "v4 port unreachable, remote",
-        provoke: Provoke::Send(v4(addr::B4)),
-        data: b"probe-b",
-        kind: 3,
-        code: 3,
-        errno: "ECONNREFUSED",
-        info: 0,
-        offender: v4(addr::B4),
-        display: None,
-        companions: None,
-    },
-    Scenario {
-        name: "v6 port unreachable, remote",
-        provoke: Provoke::Send(v6(addr::B6)),
-        data: b"probe-b6",
-        kind: 1,
-        code: 4,
-        errno: "ECONNREFUSED",
-        info: 0,
-        offender: v6(addr::B6),
-        display: None,
-        companions: None,
-    },
+    row(
+        "v4 port unreachable, remote",
+        Provoke::Send(v4(addr::B4)),
+        b"probe-b",
+    )
+    .sends(3, 3, "ECONNREFUSED", v4(addr::B4)),
+    row(
+        "v6 port unreachable, remote",
+        Provoke::Send(v6(addr::B6)),
+        b"probe-b6",
+    )
+    .sends(1, 4, "ECONNREFUSED", v6(addr::B6)),
     // `ip_forward` on R: TTL 1 would reach 0, `icmp_send(ICMP_TIME_EXCEEDED,
     // ICMP_EXC_TTL)` from R's address on A's link.
-    Scenario {
-        name: "v4 TTL exceeded at R",
-        provoke: Provoke::HopLimit1(v4(addr::B4)),
-        data: b"ttl1",
-        kind: 11,
-        code: 0,
-        errno: "EHOSTUNREACH",
-        info: 0,
-        offender: v4(addr::RA4),
-        display: Some(
-            "ICMP time exceeded (TTL exceeded in transit) from 198.18.1.2 for \
+    row(
+        "v4 TTL exceeded at R",
+        Provoke::HopLimit1(v4(addr::B4)),
+        b"ttl1",
+    )
+    .sends(11, 0, "EHOSTUNREACH", v4(addr::RA4))
+    .display(
+        "ICMP time exceeded (TTL exceeded in transit) from 198.18.1.2 for \
              198.18.2.2:33434, errno EHOSTUNREACH",
-        ),
-        companions: None,
-    },
+    ),
     // `ip6_forward`: `icmpv6_send(ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT)`.
-    Scenario {
-        name: "v6 hop limit exceeded at R",
-        provoke: Provoke::HopLimit1(v6(addr::B6)),
-        data: b"hop1",
-        kind: 3,
-        code: 0,
-        errno: "EHOSTUNREACH",
-        info: 0,
-        offender: v6(addr::RA6),
-        display: None,
-        companions: None,
-    },
+    row(
+        "v6 hop limit exceeded at R",
+        Provoke::HopLimit1(v6(addr::B6)),
+        b"hop1",
+    )
+    .sends(3, 0, "EHOSTUNREACH", v6(addr::RA6)),
     // `ip_forward` → `ip_exceeds_mtu`: `icmp_send(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
     // htonl(mtu))`; `__udp4_lib_err` puts the MTU in `ee_info`.
-    Scenario {
-        name: "v4 fragmentation needed, MTU 1280",
-        provoke: Provoke::TooBig(v4(addr::B4)),
-        data: BIG,
-        kind: 3,
-        code: 4,
-        errno: "EMSGSIZE",
-        info: addr::MTU_RB,
-        offender: v4(addr::RA4),
-        display: None,
-        companions: None,
-    },
+    row(
+        "v4 fragmentation needed, MTU 1280",
+        Provoke::TooBig(v4(addr::B4)),
+        BIG,
+    )
+    .sends(3, 4, "EMSGSIZE", v4(addr::RA4))
+    .info(addr::MTU_RB),
     // `ip6_forward`: `icmpv6_send(ICMPV6_PKT_TOOBIG, 0, mtu)`.
-    Scenario {
-        name: "v6 packet too big, MTU 1280",
-        provoke: Provoke::TooBig(v6(addr::B6)),
-        data: BIG,
-        kind: 2,
-        code: 0,
-        errno: "EMSGSIZE",
-        info: addr::MTU_RB,
-        offender: v6(addr::RA6),
-        display: None,
-        companions: None,
-    },
+    row(
+        "v6 packet too big, MTU 1280",
+        Provoke::TooBig(v6(addr::B6)),
+        BIG,
+    )
+    .sends(2, 0, "EMSGSIZE", v6(addr::RA6))
+    .info(addr::MTU_RB),
     // R's `unreachable` route: `ip_error` sends ICMP_HOST_UNREACH (code 1).
-    Scenario {
-        name: "v4 host unreachable (route)",
-        provoke: Provoke::Send(v4(addr::UNREACH4)),
-        data: b"unreach",
-        kind: 3,
-        code: 1,
-        errno: "EHOSTUNREACH",
-        info: 0,
-        offender: v4(addr::RA4),
-        display: None,
-        companions: None,
-    },
+    row(
+        "v4 host unreachable (route)",
+        Provoke::Send(v4(addr::UNREACH4)),
+        b"unreach",
+    )
+    .sends(3, 1, "EHOSTUNREACH", v4(addr::RA4)),
     // R's IPv6 `unreachable` route: `ip6_pkt_discard` sends ICMPV6_NOROUTE (code 0).
-    Scenario {
-        name: "v6 no route (route)",
-        provoke: Provoke::Send(v6(addr::UNREACH6)),
-        data: b"noroute",
-        kind: 1,
-        code: 0,
-        errno: "ENETUNREACH",
-        info: 0,
-        offender: v6(addr::RA6),
-        display: None,
-        companions: None,
-    },
+    row(
+        "v6 no route (route)",
+        Provoke::Send(v6(addr::UNREACH6)),
+        b"noroute",
+    )
+    .sends(1, 0, "ENETUNREACH", v6(addr::RA6)),
     // R's `prohibit` route: `ip_error` sends ICMP_PKT_FILTERED (code 13, communication
     // administratively prohibited).
-    Scenario {
-        name: "v4 admin prohibited (route)",
-        provoke: Provoke::Send(v4(addr::PROHIBIT4)),
-        data: b"prohibit",
-        kind: 3,
-        code: 13,
-        errno: "EHOSTUNREACH",
-        info: 0,
-        offender: v4(addr::RA4),
-        display: None,
-        companions: None,
-    },
+    row(
+        "v4 admin prohibited (route)",
+        Provoke::Send(v4(addr::PROHIBIT4)),
+        b"prohibit",
+    )
+    .sends(3, 13, "EHOSTUNREACH", v4(addr::RA4)),
     // `ip6_pkt_prohibit` sends ICMPV6_ADM_PROHIBITED (code 1).
-    Scenario {
-        name: "v6 admin prohibited (route)",
-        provoke: Provoke::Send(v6(addr::PROHIBIT6)),
-        data: b"prohibit6",
-        kind: 1,
-        code: 1,
-        errno: "EACCES",
-        info: 0,
-        offender: v6(addr::RA6),
-        display: None,
-        companions: None,
-    },
+    row(
+        "v6 admin prohibited (route)",
+        Provoke::Send(v6(addr::PROHIBIT6)),
+        b"prohibit6",
+    )
+    .sends(1, 1, "EACCES", v6(addr::RA6)),
     // The TTL exceeded again, with its companions: R originates the error with its
     // default TTL 64 and A receives it directly; `icmp_send` sets the error's TOS to the
     // probe's (0) | IPTOS_PREC_INTERNETCONTROL (0xc0).
-    Scenario {
-        name: "v4 companions: TTL, PKTINFO, TOS",
-        provoke: Provoke::Companions(v4(addr::B4)),
-        data: b"companions",
-        kind: 11,
-        code: 0,
-        errno: "EHOSTUNREACH",
-        info: 0,
-        offender: v4(addr::RA4),
-        display: None,
-        companions: Some(Companions {
-            hop_limit: 64,
-            tos: 0xc0,
-            display_end: ", errno EHOSTUNREACH, TTL 64",
-        }),
-    },
+    row(
+        "v4 companions: TTL, PKTINFO, TOS",
+        Provoke::Companions(v4(addr::B4)),
+        b"companions",
+    )
+    .sends(11, 0, "EHOSTUNREACH", v4(addr::RA4))
+    .companions(Companions {
+        hop_limit: 64,
+        tos: 0xc0,
+        display_end: ", errno EHOSTUNREACH, TTL 64",
+    }),
     // R originates the ICMPv6 error with the default hop limit 64; its ICMPv6 control
     // socket sends with traffic class 0.
-    Scenario {
-        name: "v6 companions: hop limit, PKTINFO, TCLASS",
-        provoke: Provoke::Companions(v6(addr::B6)),
-        data: b"companions6",
-        kind: 3,
-        code: 0,
-        errno: "EHOSTUNREACH",
-        info: 0,
-        offender: v6(addr::RA6),
-        display: None,
-        companions: Some(Companions {
-            hop_limit: 64,
-            tos: 0,
-            display_end: ", errno EHOSTUNREACH, hop limit 64",
-        }),
-    },
+    row(
+        "v6 companions: hop limit, PKTINFO, TCLASS",
+        Provoke::Companions(v6(addr::B6)),
+        b"companions6",
+    )
+    .sends(3, 0, "EHOSTUNREACH", v6(addr::RA6))
+    .companions(Companions {
+        hop_limit: 64,
+        tos: 0,
+        display_end: ", errno EHOSTUNREACH, hop limit 64",
+    }),
     // A connected socket: the same entry, and `msg_name` is the connected peer.
-    Scenario {
-        name: "v4 port unreachable, connected socket",
-        provoke: Provoke::Connected(v4(addr::B4)),
-        data: b"conn",
-        kind: 3,
-        code: 3,
-        errno: "ECONNREFUSED",
-        info: 0,
-        offender: v4(addr::B4),
-        display: None,
-        companions: None,
-    },
+    row(
+        "v4 port unreachable, connected socket",
+        Provoke::Connected(v4(addr::B4)),
+        b"conn",
+    )
+    .sends(3, 3, "ECONNREFUSED", v4(addr::B4)),
 ];
 
 /// Provoke the row's error, read it, and check everything the row says.

@@ -17,6 +17,7 @@
     clippy::cast_possible_truncation
 )]
 
+use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::AsFd;
@@ -235,11 +236,13 @@ impl Tally {
     }
 }
 
-/// A UDP socket on 127.0.0.1 in `ns` with `IP_RECVERR` on, non-blocking (for tokio).
-pub fn nonblocking_recverr_udp(ns: &Netns) -> UdpSocket {
-    let s = recverr_udp(ns, "127.0.0.1:0");
+/// Hand `f` a tokio UDP socket on 127.0.0.1 in a fresh [`flood_ns`], `IP_RECVERR` on, and
+/// run what it returns on a current-thread runtime; the namespace lives until it is done.
+pub fn on_tokio_socket<F: Future<Output = ()>>(f: impl FnOnce(tokio::net::UdpSocket) -> F) {
+    let ns = flood_ns();
+    let s = recverr_udp(&ns, "127.0.0.1:0");
     s.set_nonblocking(true).unwrap();
-    s
+    runtime().block_on(async { f(tokio::net::UdpSocket::from_std(s).unwrap()).await });
 }
 
 /// `s`, made non-blocking, registered with the current tokio runtime.
