@@ -1,8 +1,8 @@
 //! Integration tests for errq: see the files under `tests/tests/`. What they share lives in
 //! `tests/support/`, one concept per module: namespaces, the `A - R - B` topology,
 //! hand-built packets and the ICMP errors made from them, the sockets the tests keep
-//! opening, bounded waits on the error queue, and the few `libc` calls (the only `unsafe`
-//! here, in [`ffi`]).
+//! opening, bounded waits on the error queue, the runner of the table-driven tests, and
+//! the few `libc` calls (the only `unsafe` here, in [`ffi`]).
 
 #[path = "support/ffi.rs"]
 pub mod ffi;
@@ -14,6 +14,8 @@ pub mod netns;
 pub mod packet;
 #[path = "support/sockets.rs"]
 pub mod sockets;
+#[path = "support/table.rs"]
+pub mod table;
 #[path = "support/topology.rs"]
 pub mod topology;
 #[path = "support/wait.rs"]

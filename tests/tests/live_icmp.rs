@@ -6,8 +6,10 @@
 //! sends back. The expected values are written by hand from the kernel's rules (the
 //! function that sends each error and the one that turns it into an errno are named on
 //! the row), never taken from errq. One runner, [`run`], checks every row the same way;
-//! the single test runs the rows side by side, each in namespaces of its own.
+//! the single test runs the rows side by side (`errq_tests::table::run_rows`), each in
+//! namespaces of its own.
 
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 
 use errq_codec::ee::Origin;
@@ -22,6 +24,7 @@ use errq_sys::{
 use errq_tests::ffi;
 use errq_tests::netns::{require_root, Netns};
 use errq_tests::sockets::recverr_udp;
+use errq_tests::table::run_rows;
 use errq_tests::topology::{addr, Topology};
 use errq_tests::wait::await_error;
 
@@ -67,6 +70,13 @@ struct Scenario {
     display: Option<&'static str>,
     /// What a `Companions` row reads beside the error.
     companions: Option<Companions>,
+}
+
+/// A row is named by its name (in the runner's failures).
+impl fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 /// The companions of an ICMP error R originates, as A receives it.
@@ -447,39 +457,16 @@ fn check_companions(m: &Message<'_>, want: Companions, topo: &Topology, v6: bool
     assert!(m.to_string().ends_with(want.display_end), "{m}");
 }
 
-/// Every row, side by side (each in namespaces of its own); a failed row is named with
-/// its panic, and every row runs whatever the others do.
+/// Every row, side by side (each in namespaces of its own).
 #[test]
 fn icmp_errors_v4_and_v6() {
     if !require_root() {
         return;
     }
-    let failed: Vec<String> = std::thread::scope(|s| {
-        let rows: Vec<_> = SCENARIOS
-            .iter()
-            .map(|row| (row.name, s.spawn(move || run(row))))
-            .collect();
-        rows.into_iter()
-            .filter_map(|(name, h)| {
-                let p = h.join().err()?;
-                let why = p
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| p.downcast_ref::<&str>().copied())
-                    .unwrap_or("?");
-                Some(format!("{name}: {why}"))
-            })
-            .collect()
-    });
-    assert!(
-        failed.is_empty(),
-        "{} rows failed:\n{}",
-        failed.len(),
-        failed.join("\n")
-    );
     // Each row is a separate scenario: no name twice.
     let mut names: Vec<&str> = SCENARIOS.iter().map(|r| r.name).collect();
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), SCENARIOS.len());
+    run_rows(SCENARIOS, run);
 }

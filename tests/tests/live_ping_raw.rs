@@ -11,6 +11,7 @@ use errq_sys::{set_ipv6_recverr, set_ipv6_unicast_hops, set_recverr, RecvBuffers
 use errq_tests::ffi;
 use errq_tests::netns::{require_root, Netns};
 use errq_tests::packet;
+use errq_tests::table::run_rows;
 use errq_tests::topology::{addr, Topology};
 use errq_tests::wait::await_error;
 
@@ -84,31 +85,26 @@ fn run(v6: bool, raw: bool) {
     assert_eq!(probe.echo, Some((IDENT, SEQ)));
 }
 
-#[test]
-fn ping4() {
-    if require_root() {
-        run(false, false);
-    }
+/// One case: the family, and a raw ICMP socket (`SOCK_RAW`) or a ping socket
+/// (`SOCK_DGRAM`, `IPPROTO_ICMP`/`IPPROTO_ICMPV6`).
+#[derive(Debug)]
+struct Case {
+    v6: bool,
+    raw: bool,
 }
 
-#[test]
-fn ping6() {
-    if require_root() {
-        run(true, false);
-    }
-}
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    Case { v6: false, raw: false },
+    Case { v6: true,  raw: false },
+    Case { v6: false, raw: true  },
+    Case { v6: true,  raw: true  },
+];
 
 #[test]
-fn raw4() {
+fn ping_and_raw_sockets_v4_and_v6() {
     if require_root() {
-        run(false, true);
-    }
-}
-
-#[test]
-fn raw6() {
-    if require_root() {
-        run(true, true);
+        run_rows(CASES, |c| run(c.v6, c.raw));
     }
 }
 

@@ -12,6 +12,7 @@ use errq_sys::{set_ip_recverr_rfc4884, set_ipv6_recverr_rfc4884, set_recverr, Re
 use errq_tests::hand_built::hand_built_error;
 use errq_tests::netns::require_root;
 use errq_tests::packet;
+use errq_tests::table::run_rows;
 use errq_tests::topology::{addr, Topology};
 
 /// The extension R puts after the 128-byte quote.
@@ -146,44 +147,28 @@ fn run(v6: bool, option: bool, bad: bool) {
     assert_eq!(ii.mtu, Some(1500));
 }
 
-#[test]
-fn v4_valid() {
-    if require_root() {
-        run(false, true, false);
-    }
+/// One case: the family, whether A asked for the extension (`IP_RECVERR_RFC4884` /
+/// `IPV6_RECVERR_RFC4884`), and whether R's extension checksum is wrong.
+#[derive(Debug)]
+struct Case {
+    v6: bool,
+    option: bool,
+    bad_checksum: bool,
 }
 
-#[test]
-fn v4_bad_checksum() {
-    if require_root() {
-        run(false, true, true);
-    }
-}
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    Case { v6: false, option: true,  bad_checksum: false },
+    Case { v6: false, option: true,  bad_checksum: true  },
+    Case { v6: false, option: false, bad_checksum: false },
+    Case { v6: true,  option: true,  bad_checksum: false },
+    Case { v6: true,  option: true,  bad_checksum: true  },
+    Case { v6: true,  option: false, bad_checksum: false },
+];
 
 #[test]
-fn v4_option_off() {
+fn rfc4884_extensions_v4_and_v6() {
     if require_root() {
-        run(false, false, false);
-    }
-}
-
-#[test]
-fn v6_valid() {
-    if require_root() {
-        run(true, true, false);
-    }
-}
-
-#[test]
-fn v6_bad_checksum() {
-    if require_root() {
-        run(true, true, true);
-    }
-}
-
-#[test]
-fn v6_option_off() {
-    if require_root() {
-        run(true, false, false);
+        run_rows(CASES, |c| run(c.v6, c.option, c.bad_checksum));
     }
 }
