@@ -3,7 +3,7 @@
 //! message from a raw socket ([`hand_built_error`]).
 
 use std::io::{self, IoSlice};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{IpAddr, SocketAddr, UdpSocket};
 
 use errq_sys::{Received, RecvBuffers, SendMsg};
 
@@ -35,29 +35,15 @@ pub fn hand_built_error<const P: usize, const C: usize>(
     icmp: impl FnOnce(&[u8]) -> Vec<u8>,
     buffers: &mut RecvBuffers<P, C>,
 ) -> io::Result<Received> {
-    let sport = s.local_addr()?.port();
-    let (quote, dst, to) = if v6 {
-        (
-            packet::udp6(
-                packet::v6(addr::A6, sport),
-                packet::v6(addr::HOLE6, HAND_DPORT),
-                data,
-            ),
-            SocketAddr::from((addr::HOLE6, HAND_DPORT)),
-            SocketAddr::from((addr::A6, 0)),
-        )
+    let (a, hole) = if v6 {
+        (IpAddr::from(addr::A6), IpAddr::from(addr::HOLE6))
     } else {
-        (
-            packet::udp4(
-                packet::v4(addr::A4, sport),
-                packet::v4(addr::HOLE4, HAND_DPORT),
-                data,
-            ),
-            SocketAddr::from((addr::HOLE4, HAND_DPORT)),
-            SocketAddr::from((addr::A4, 0)),
-        )
+        (IpAddr::from(addr::A4), IpAddr::from(addr::HOLE4))
     };
+    let dst = SocketAddr::new(hole, HAND_DPORT);
+    let quote = packet::udp(SocketAddr::new(a, s.local_addr()?.port()), dst, data);
     let msg = icmp(&quote);
+    let to = SocketAddr::new(a, 0);
     let raw = topo.r.run(|| {
         if v6 {
             ffi::socket(libc::AF_INET6, libc::SOCK_RAW, libc::IPPROTO_ICMPV6)

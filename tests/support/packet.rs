@@ -4,7 +4,7 @@
 //! byte here, independently of errq-codec, so the tests' expectations do not come from the
 //! code under test.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 /// The Internet checksum (RFC 1071) of `bytes`.
 #[must_use]
@@ -63,6 +63,19 @@ pub fn udp6(src: SocketAddrV6, dst: SocketAddrV6, data: &[u8]) -> Vec<u8> {
     p.extend_from_slice(&[0, 0]); // (a wrong UDP checksum: the kernel does not check quotes)
     p.extend_from_slice(data);
     p
+}
+
+/// [`udp4`] or [`udp6`], as the addresses' family says.
+///
+/// # Panics
+/// The two addresses are of different families.
+#[must_use]
+pub fn udp(src: SocketAddr, dst: SocketAddr, data: &[u8]) -> Vec<u8> {
+    match (src, dst) {
+        (SocketAddr::V4(src), SocketAddr::V4(dst)) => udp4(src, dst, data),
+        (SocketAddr::V6(src), SocketAddr::V6(dst)) => udp6(src, dst, data),
+        _ => panic!("{src} -> {dst}: one family for both"),
+    }
 }
 
 /// An ICMP (or ICMPv6) error message: `kind`, `code`, the 4 bytes after the checksum

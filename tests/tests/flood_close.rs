@@ -19,8 +19,7 @@ use std::time::{Duration, Instant};
 use errq_sys::{wait_error, RecvBuffers, WaitOutcome};
 use errq_tests::ffi;
 use errq_tests::netns::require_root;
-use errq_tests::sockets::recverr_udp;
-use flood_support::{flood_ns, on_tokio_socket};
+use flood_support::{flood_socket, on_tokio_socket};
 
 const BOUND: Duration = Duration::from_secs(5);
 
@@ -37,8 +36,7 @@ fn blocking_wait_ends_with_hung_up_on_shutdown() {
     if !require_root() {
         return;
     }
-    let ns = flood_ns();
-    let s = recverr_udp(&ns, "127.0.0.1:0");
+    let (_ns, s) = flood_socket();
     let (outcome, waited) = std::thread::scope(|scope| {
         let waiter = scope.spawn(|| {
             let t0 = Instant::now();

@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 use errq_sys::{wait_error, BatchBuffers, WaitOutcome};
 use errq_tests::ffi::thread_cpu;
 use errq_tests::netns::require_root;
-use errq_tests::sockets::{closed_port, recverr_udp};
+use errq_tests::sockets::closed_port;
 use flood_support::{
-    async_fd, checked_seq, flood_count, flood_ns, runtime, send_numbered, set_rcvbuf, settled,
+    async_fd, checked_seq, flood_count, flood_socket, runtime, send_numbered, set_rcvbuf, settled,
     Snmp, Tally,
 };
 
@@ -125,8 +125,7 @@ fn flood(drain: Drain, rcvbuf: Rcvbuf) -> Option<Report> {
         return None;
     }
     let n = flood_count(DEFAULT_FLOOD);
-    let ns = flood_ns();
-    let s = recverr_udp(&ns, "127.0.0.1:0");
+    let (ns, s) = flood_socket();
     let go_after = match rcvbuf {
         Rcvbuf::Large => {
             set_rcvbuf(&s, 64 << 20, true);

@@ -30,7 +30,9 @@ use errq_sys::{BatchBuffers, RecvBuffers};
 use errq_tests::ffi::thread_cpu;
 use errq_tests::netns::{require_root, Netns};
 use errq_tests::sockets::{closed_port, recverr_udp};
-use flood_support::{async_fd, flood_ns, runtime, send_numbered, set_rcvbuf, settled};
+use flood_support::{
+    async_fd, flood_ns, flood_socket, runtime, send_numbered, set_rcvbuf, settled,
+};
 use tokio::time::MissedTickBehavior;
 
 const PREFILL: u32 = 100_000;
@@ -179,8 +181,7 @@ fn an_idle_socket_costs_no_cpu() {
     if !require_root() {
         return;
     }
-    let ns = flood_ns();
-    let s = recverr_udp(&ns, "127.0.0.1:0");
+    let (ns, s) = flood_socket();
     // A thread of its own, so getrusage(RUSAGE_THREAD) sees only the runtime.
     let (cpu, waited) = std::thread::spawn(move || {
         let rt = runtime();

@@ -6,7 +6,6 @@
 //! puts each header as a control message before the error record.
 
 use std::io::IoSlice;
-use std::net::UdpSocket;
 
 use errq_codec::exthdr::{IPV6_DSTOPTS, IPV6_HOPOPTS};
 use errq_codec::ip::IpProtocol;
@@ -14,11 +13,12 @@ use errq_codec::level::Level;
 use errq_codec::meaning::Meaning;
 use errq_codec::payload::PayloadKind;
 use errq_codec::record::Record;
-use errq_sys::{set_recverr, RecvBuffers, SendMsg};
+use errq_sys::{RecvBuffers, SendMsg};
 use errq_tests::ffi;
 use errq_tests::hand_built::HAND_DPORT;
 use errq_tests::netns::require_root;
 use errq_tests::packet;
+use errq_tests::sockets::recverr_udp;
 use errq_tests::topology::{addr, Topology};
 use errq_tests::wait::await_error;
 
@@ -33,8 +33,7 @@ fn icmpv6_error_with_hop_by_hop_and_destination_options() {
         return;
     }
     let t = Topology::new().unwrap();
-    let s = t.a.run(|| UdpSocket::bind("[::]:0").unwrap());
-    set_recverr(&s, true).unwrap();
+    let s = recverr_udp(&t.a, "[::]:0");
     ffi::set_int(&s, libc::IPPROTO_IPV6, IPV6_RECVHOPOPTS, 1).unwrap();
     ffi::set_int(&s, libc::IPPROTO_IPV6, IPV6_RECVDSTOPTS, 1).unwrap();
     let sport = s.local_addr().unwrap().port();

@@ -2,16 +2,17 @@
 //! exceeded errors sent from R, with `IP_RECVERR_RFC4884` / `IPV6_RECVERR_RFC4884` on and
 //! off, valid and with a bad checksum.
 
-use std::net::{IpAddr, UdpSocket};
+use std::net::IpAddr;
 
 use errq_codec::ee::Origin;
 use errq_codec::ext::MplsLabel;
 use errq_codec::ext::{ExtensionChecksum, InterfaceRole, ObjectClass, ObjectData};
 use errq_codec::meaning::Meaning;
-use errq_sys::{set_ip_recverr_rfc4884, set_ipv6_recverr_rfc4884, set_recverr, RecvBuffers};
+use errq_sys::{set_ip_recverr_rfc4884, set_ipv6_recverr_rfc4884, RecvBuffers};
 use errq_tests::hand_built::hand_built_error;
 use errq_tests::netns::require_root;
 use errq_tests::packet;
+use errq_tests::sockets::recverr_udp;
 use errq_tests::table::run_rows;
 use errq_tests::topology::{addr, Topology};
 
@@ -39,9 +40,7 @@ fn data() -> Vec<u8> {
 
 fn run(v6: bool, option: bool, bad: bool) {
     let t = Topology::new().unwrap();
-    let s =
-        t.a.run(|| UdpSocket::bind(if v6 { "[::]:0" } else { "0.0.0.0:0" }).unwrap());
-    set_recverr(&s, true).unwrap();
+    let s = recverr_udp(&t.a, if v6 { "[::]:0" } else { "0.0.0.0:0" });
     if option {
         if v6 {
             set_ipv6_recverr_rfc4884(&s, true).unwrap();

@@ -3,14 +3,13 @@
 //! the kernel's tables (`icmp_err_convert`, `icmpv6_err_convert`), copied by hand into one
 //! table of rows, [`ROWS`].
 
-use std::net::UdpSocket;
-
 use errq_codec::ee::Origin;
 use errq_codec::meaning::Meaning;
-use errq_sys::{set_recverr, RecvBuffers};
+use errq_sys::RecvBuffers;
 use errq_tests::hand_built::hand_built_error;
 use errq_tests::netns::require_root;
 use errq_tests::packet;
+use errq_tests::sockets::recverr_udp;
 use errq_tests::table::run_rows;
 use errq_tests::topology::{addr, Topology};
 
@@ -67,9 +66,7 @@ const ROWS: &[Row] = &[
 ];
 
 fn one(t: &Topology, v6: bool, kind: u8, code: u8, rest: [u8; 4]) -> (u8, u8, String, u32, bool) {
-    let s =
-        t.a.run(|| UdpSocket::bind(if v6 { "[::]:0" } else { "0.0.0.0:0" }).unwrap());
-    set_recverr(&s, true).unwrap();
+    let s = recverr_udp(&t.a, if v6 { "[::]:0" } else { "0.0.0.0:0" });
     let data = [code; 40];
     let mut b: RecvBuffers = RecvBuffers::new();
     let r = hand_built_error(

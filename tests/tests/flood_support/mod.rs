@@ -42,6 +42,13 @@ pub fn flood_ns() -> Netns {
     ns
 }
 
+/// A fresh [`flood_ns`] and a UDP socket on 127.0.0.1 in it with `IP_RECVERR` on.
+pub fn flood_socket() -> (Netns, UdpSocket) {
+    let ns = flood_ns();
+    let s = recverr_udp(&ns, "127.0.0.1:0");
+    (ns, s)
+}
+
 /// The number of datagrams of a flood: `ERRQ_FLOOD` if set, else `default`.
 pub fn flood_count(default: u32) -> u32 {
     std::env::var("ERRQ_FLOOD")
@@ -239,8 +246,7 @@ impl Tally {
 /// Hand `f` a tokio UDP socket on 127.0.0.1 in a fresh [`flood_ns`], `IP_RECVERR` on, and
 /// run what it returns on a current-thread runtime; the namespace lives until it is done.
 pub fn on_tokio_socket<F: Future<Output = ()>>(f: impl FnOnce(tokio::net::UdpSocket) -> F) {
-    let ns = flood_ns();
-    let s = recverr_udp(&ns, "127.0.0.1:0");
+    let (_ns, s) = flood_socket();
     s.set_nonblocking(true).unwrap();
     runtime().block_on(async { f(tokio::net::UdpSocket::from_std(s).unwrap()).await });
 }
