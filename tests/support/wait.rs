@@ -1,7 +1,8 @@
 //! Waiting for the error queue, bounded: read one message when it comes
-//! ([`wait_and_recv`]), probe until an error is queued ([`await_error`]), or hand each
-//! message to a closure until it has seen enough ([`recv_until`]). Every wait has a
-//! deadline, so a missing entry fails the test instead of hanging it.
+//! ([`wait_and_recv`]), probe until an error is queued ([`await_error`]), hand each
+//! message to a closure until it has seen enough ([`recv_until`]), or drain in slices
+//! while a test sends ([`drain_until`]). Every wait has a deadline, so a missing entry
+//! fails the test instead of hanging it.
 
 use std::io;
 use std::os::fd::AsFd;
