@@ -32,11 +32,12 @@ struct Row {
 }
 
 /// ICMPv4 destination unreachable: `icmp_err_convert[code]` (`net/ipv4/icmp.c`), errno and
-/// fatal; code 4 carries the next-hop MTU (1280) in bytes 6..8. ICMPv6 destination
-/// unreachable: `tab_unreach[code]` (`net/ipv6/icmp.c`) for codes 0..=6, and for 7
-/// `icmpv6_err_convert`'s default, EPROTO and fatal. Parameter problems: EPROTO and fatal,
-/// `ee_info` the pointer (ICMPv4: its first byte after the checksum, here 8, the TTL
-/// octet; ICMPv6: a 32-bit field, here 7, the hop limit octet).
+/// fatal; code 4 carries the next-hop MTU (1280) in bytes 6..8, which `icmp_unreach` hands
+/// on as `ee_info`. ICMPv6 destination unreachable: `tab_unreach[code]` (`net/ipv6/icmp.c`)
+/// for codes 0..=6, and for 7 `icmpv6_err_convert`'s default, EPROTO and fatal. Parameter
+/// problems: EPROTO and fatal, `ee_info` the pointer (ICMPv4: `icmp_unreach` takes the
+/// first byte after the checksum, here 8, the TTL octet; ICMPv6: the whole 32-bit field,
+/// here 7, the hop limit octet).
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
     Row { v6: false, kind: 3, code: 0,  rest: [0; 4],             errno: "ENETUNREACH",  info: 0,    fatal: false },
