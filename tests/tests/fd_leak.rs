@@ -11,13 +11,14 @@
 //! and drops everything. A leak of even one descriptor per round shows as a difference.
 
 use std::collections::BTreeMap;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::time::Duration;
 
-use errq_sys::{
-    set_ip_mtu_discover, set_recverr, wait_error, BatchBuffers, PmtuDisc, RecvBuffers, WaitOutcome,
-};
-use errq_tests::netns::{addr, await_error, require_root, Netns, Topology};
+use errq_sys::{set_ip_mtu_discover, wait_error, BatchBuffers, PmtuDisc, RecvBuffers, WaitOutcome};
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::sockets::{closed_port, recverr_udp};
+use errq_tests::topology::{addr, Topology};
+use errq_tests::wait::await_error;
 
 /// The open descriptors of this process, number -> what it points to.
 fn open_fds() -> BTreeMap<u32, String> {
@@ -37,20 +38,12 @@ fn open_fds() -> BTreeMap<u32, String> {
     fds
 }
 
-fn closed_port() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
 /// One round of the live scenarios, everything dropped at the end.
 fn round() {
     // Port unreachable on loopback in a private namespace, read one by one and in a batch.
     let ns = Netns::new("F").unwrap();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
-    let to = ns.run(closed_port);
+    let s = recverr_udp(&ns, "127.0.0.1:0");
+    let to = closed_port(&ns);
     let mut buffers: RecvBuffers = RecvBuffers::new();
     let r = await_error(&s, &mut buffers, || s.send_to(b"fd", to).map(drop)).unwrap();
     assert!(buffers.message(&r).error().is_some());
@@ -76,8 +69,7 @@ fn round() {
 
     // TTL exceeded from R and a LOCAL EMSGSIZE across the topology.
     let topo = Topology::new().unwrap();
-    let a = topo.a.run(|| UdpSocket::bind("0.0.0.0:0").unwrap());
-    set_recverr(&a, true).unwrap();
+    let a = recverr_udp(&topo.a, "0.0.0.0:0");
     a.set_ttl(1).unwrap();
     let far = SocketAddr::from((addr::B4, 9));
     let r = await_error(&a, &mut buffers, || a.send_to(b"ttl", far).map(drop)).unwrap();
@@ -93,9 +85,8 @@ fn round() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let std_socket = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
+        let std_socket = recverr_udp(&ns, "127.0.0.1:0");
         std_socket.set_nonblocking(true).unwrap();
-        set_recverr(&std_socket, true).unwrap();
         let udp = tokio::net::UdpSocket::from_std(std_socket).unwrap();
         udp.send_to(b"tokio", to).await.unwrap();
         let limit = Duration::from_secs(5);
@@ -106,9 +97,8 @@ fn round() {
             .expect("in time")
             .unwrap();
 
-        let std_socket = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
+        let std_socket = recverr_udp(&ns, "127.0.0.1:0");
         std_socket.set_nonblocking(true).unwrap();
-        set_recverr(&std_socket, true).unwrap();
         // SAFETY: the AsyncFd takes ownership of the socket, which owns its fd: the fd
         // stays open and unchanged until the AsyncFd is dropped.
         let fd = unsafe { tokio::io::unix::AsyncFd::register(std_socket) }.unwrap();

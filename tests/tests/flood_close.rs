@@ -12,24 +12,21 @@
 
 mod flood_support;
 
-use std::net::UdpSocket;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use errq_sys::{set_recverr, wait_error, RecvBuffers, WaitOutcome};
+use errq_sys::{wait_error, RecvBuffers, WaitOutcome};
+use errq_tests::ffi;
 use errq_tests::netns::require_root;
-use flood_support::flood_ns;
+use flood_support::{flood_socket, on_tokio_socket};
 
 const BOUND: Duration = Duration::from_secs(5);
 
 /// `shutdown(fd, SHUT_RDWR)`; `ENOTCONN` (an unconnected UDP socket) is expected and
 /// ignored: the shutdown happens all the same.
 fn shutdown<Fd: AsFd>(fd: Fd) {
-    // SAFETY: shutdown takes a borrowed, open fd and a flag; it touches no memory of ours.
-    let rc = unsafe { libc::shutdown(fd.as_fd().as_raw_fd(), libc::SHUT_RDWR) };
-    if rc != 0 {
-        let e = std::io::Error::last_os_error();
+    if let Err(e) = ffi::shutdown(fd) {
         assert_eq!(e.raw_os_error(), Some(libc::ENOTCONN), "shutdown: {e}");
     }
 }
@@ -39,9 +36,7 @@ fn blocking_wait_ends_with_hung_up_on_shutdown() {
     if !require_root() {
         return;
     }
-    let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
+    let (_ns, s) = flood_socket();
     let (outcome, waited) = std::thread::scope(|scope| {
         let waiter = scope.spawn(|| {
             let t0 = Instant::now();
@@ -63,16 +58,7 @@ fn tokio_wait_can_be_dropped_while_waiting() {
     if !require_root() {
         return;
     }
-    let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
-    s.set_nonblocking(true).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let socket = tokio::net::UdpSocket::from_std(s).unwrap();
+    on_tokio_socket(|socket| async move {
         let waiter = tokio::spawn(async move {
             let mut buffers: RecvBuffers = RecvBuffers::new();
             errq_sys::tokio::recv_error(&socket, &mut buffers)
@@ -101,16 +87,8 @@ fn tokio_wait_ends_on_shutdown() {
     if !require_root() {
         return;
     }
-    let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
-    s.set_nonblocking(true).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let socket = Arc::new(tokio::net::UdpSocket::from_std(s).unwrap());
+    on_tokio_socket(|socket| async move {
+        let socket = Arc::new(socket);
         let waiting = Arc::clone(&socket);
         let waiter =
             tokio::spawn(async move { errq_sys::tokio::wait_error(waiting.as_ref()).await });

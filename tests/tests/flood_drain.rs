@@ -17,13 +17,14 @@ use std::net::UdpSocket;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use errq_sys::{set_recverr, wait_error, BatchBuffers, WaitOutcome};
+use errq_sys::{wait_error, BatchBuffers, WaitOutcome};
+use errq_tests::ffi::thread_cpu;
 use errq_tests::netns::require_root;
+use errq_tests::sockets::closed_port;
 use flood_support::{
-    checked_seq, closed_port, flood_count, flood_ns, send_numbered, set_rcvbuf, settled,
-    thread_cpu, Snmp, Tally,
+    async_fd, checked_seq, flood_count, flood_socket, runtime, send_numbered, set_rcvbuf, settled,
+    Snmp, Tally,
 };
-use tokio::io::unix::AsyncFd;
 
 const DEFAULT_FLOOD: u32 = 1_000_000;
 /// Messages per `recvmmsg`.
@@ -98,15 +99,10 @@ fn read_blocking(s: &UdpSocket, tally: &mut Tally, stop: &AtomicBool) {
 }
 
 fn read_tokio(s: UdpSocket, tally: &mut Tally, stop: &AtomicBool) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     rt.block_on(async {
-        s.set_nonblocking(true).unwrap();
-        // SAFETY: the AsyncFd owns the socket (a dup of the sender's), which owns its fd:
-        // it stays open and unchanged until the AsyncFd is dropped.
-        let fd = unsafe { AsyncFd::register(s) }.unwrap();
+        // A dup of the sender's socket.
+        let fd = async_fd(s);
         let mut batch = Box::new(Batch::new());
         loop {
             let wait = Duration::from_millis(20);
@@ -129,9 +125,7 @@ fn flood(drain: Drain, rcvbuf: Rcvbuf) -> Option<Report> {
         return None;
     }
     let n = flood_count(DEFAULT_FLOOD);
-    let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
+    let (ns, s) = flood_socket();
     let go_after = match rcvbuf {
         Rcvbuf::Large => {
             set_rcvbuf(&s, 64 << 20, true);

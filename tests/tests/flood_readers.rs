@@ -14,11 +14,12 @@ use std::net::UdpSocket;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use errq_sys::{set_recverr, wait_error, BatchBuffers, RecvBuffers, WaitOutcome};
+use errq_sys::{wait_error, BatchBuffers, RecvBuffers, WaitOutcome};
+use errq_tests::ffi::thread_cpu;
 use errq_tests::netns::require_root;
+use errq_tests::sockets::closed_port;
 use flood_support::{
-    checked_seq, closed_port, flood_count, flood_ns, send_numbered, set_rcvbuf, settled,
-    thread_cpu, Tally,
+    checked_seq, flood_count, flood_socket, send_numbered, set_rcvbuf, settled, Tally,
 };
 
 const READERS: usize = 4;
@@ -62,9 +63,7 @@ fn several_readers_read_each_entry_exactly_once() {
         return;
     }
     let n = flood_count(300_000);
-    let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
+    let (ns, s) = flood_socket();
     set_rcvbuf(&s, 64 << 20, true);
     let to = closed_port(&ns);
     let go = AtomicBool::new(false);

@@ -26,10 +26,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use errq_sys::{set_recverr, BatchBuffers, RecvBuffers};
+use errq_sys::{BatchBuffers, RecvBuffers};
+use errq_tests::ffi::thread_cpu;
 use errq_tests::netns::{require_root, Netns};
-use flood_support::{closed_port, flood_ns, send_numbered, set_rcvbuf, settled, thread_cpu};
-use tokio::io::unix::AsyncFd;
+use errq_tests::sockets::{closed_port, recverr_udp};
+use flood_support::{
+    async_fd, flood_ns, flood_socket, runtime, send_numbered, set_rcvbuf, settled,
+};
 use tokio::time::MissedTickBehavior;
 
 const PREFILL: u32 = 100_000;
@@ -48,8 +51,7 @@ enum Call {
 /// A socket in a fresh namespace with `PREFILL` errors queued, and a sender flooding it
 /// until `stop`.
 fn flooded(ns: &Netns) -> UdpSocket {
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
+    let s = recverr_udp(ns, "127.0.0.1:0");
     set_rcvbuf(&s, 64 << 20, true);
     let to = closed_port(ns);
     let go = AtomicBool::new(false);
@@ -84,15 +86,9 @@ fn ticker_around(call: Call) -> Option<Ticks> {
             }
         })
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let ticks = rt.block_on(async {
-        s.set_nonblocking(true).unwrap();
-        // SAFETY: the AsyncFd owns the socket, which owns its fd: it stays open and
-        // unchanged until the AsyncFd is dropped.
-        let fd = unsafe { AsyncFd::register(s) }.unwrap();
+        let fd = async_fd(s);
         let ticker = tokio::spawn(async {
             let mut interval = tokio::time::interval(Duration::from_millis(1));
             interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -185,20 +181,12 @@ fn an_idle_socket_costs_no_cpu() {
     if !require_root() {
         return;
     }
-    let ns = flood_ns();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
-    s.set_nonblocking(true).unwrap();
+    let (ns, s) = flood_socket();
     // A thread of its own, so getrusage(RUSAGE_THREAD) sees only the runtime.
     let (cpu, waited) = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = runtime();
         rt.block_on(async {
-            // SAFETY: the AsyncFd owns the socket, which owns its fd: it stays open and
-            // unchanged until the AsyncFd is dropped.
-            let fd = unsafe { AsyncFd::register(s) }.unwrap();
+            let fd = async_fd(s);
             let mut buffers = Box::new(RecvBuffers::<64>::new());
             let cpu0 = thread_cpu();
             let t0 = Instant::now();
@@ -211,8 +199,7 @@ fn an_idle_socket_costs_no_cpu() {
     .join()
     .unwrap();
     // The blocking wait, for comparison, on this thread.
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
+    let s = recverr_udp(&ns, "127.0.0.1:0");
     let cpu0 = thread_cpu();
     let outcome = errq_sys::wait_error(&s, Some(RUN)).unwrap();
     let blocking_cpu = thread_cpu() - cpu0;

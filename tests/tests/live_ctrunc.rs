@@ -1,12 +1,14 @@
 //! `MSG_CTRUNC`: a control buffer too small for the error record. The error comes last, so it
 //! is what is lost; the companion before it survives.
 
-use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::net::{Ipv4Addr, SocketAddr};
 
 use errq_codec::abi::Abi;
 use errq_codec::error::{Error, Structure};
-use errq_sys::{set_ip_recvttl, set_recverr, RecvBuffers};
-use errq_tests::netns::{await_error, require_root, Netns};
+use errq_sys::{set_ip_recvttl, RecvBuffers};
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::sockets::recverr_udp;
+use errq_tests::wait::await_error;
 
 const TTL_SPACE: usize = Abi::NATIVE.cmsg_space(4);
 /// Room for the TTL record, a header and 8 bytes of the error's data.
@@ -14,8 +16,7 @@ const CUT: usize = TTL_SPACE + Abi::NATIVE.cmsg_header_len() + 8;
 
 fn probe<const C: usize>() -> (RecvBuffers<2048, C>, errq_sys::Received) {
     let ns = Netns::new("L").unwrap();
-    let s = ns.run(|| UdpSocket::bind("127.0.0.1:0").unwrap());
-    set_recverr(&s, true).unwrap();
+    let s = recverr_udp(&ns, "127.0.0.1:0");
     set_ip_recvttl(&s, true).unwrap();
     let dest = SocketAddr::from((Ipv4Addr::LOCALHOST, 9));
     let mut b = RecvBuffers::<2048, C>::new();

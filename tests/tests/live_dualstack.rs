@@ -8,7 +8,9 @@ use errq_codec::ee::Origin;
 use errq_codec::meaning::Meaning;
 use errq_codec::record::ErrorLevel;
 use errq_sys::{set_ip_recvttl, set_ipv6_recverr, set_recverr_dual_stack, RecvBuffers};
-use errq_tests::netns::{addr, await_error, require_root, wait_and_recv, Topology};
+use errq_tests::netns::require_root;
+use errq_tests::topology::{addr, Topology};
+use errq_tests::wait::{await_error, wait_and_recv};
 
 const PORT: u16 = 33434;
 

@@ -5,8 +5,7 @@
 //! (`net/ipv6/datagram.c`) hands the ICMPv6 packet to `ip6_datagram_recv_specific_ctl`, which
 //! puts each header as a control message before the error record.
 
-use std::net::UdpSocket;
-use std::os::fd::{AsFd, AsRawFd};
+use std::io::IoSlice;
 
 use errq_codec::exthdr::{IPV6_DSTOPTS, IPV6_HOPOPTS};
 use errq_codec::ip::IpProtocol;
@@ -14,28 +13,19 @@ use errq_codec::level::Level;
 use errq_codec::meaning::Meaning;
 use errq_codec::payload::PayloadKind;
 use errq_codec::record::Record;
-use errq_sys::{set_recverr, RecvBuffers};
-use errq_tests::netns::{addr, await_error, build, require_root, sock, Topology, HAND_DPORT};
+use errq_sys::{RecvBuffers, SendMsg};
+use errq_tests::ffi;
+use errq_tests::hand_built::HAND_DPORT;
+use errq_tests::netns::require_root;
+use errq_tests::packet;
+use errq_tests::sockets::recverr_udp;
+use errq_tests::topology::{addr, Topology};
+use errq_tests::wait::await_error;
 
 /// `IPV6_RECVHOPOPTS` (`linux/in6.h`).
 const IPV6_RECVHOPOPTS: i32 = 53;
 /// `IPV6_RECVDSTOPTS`.
 const IPV6_RECVDSTOPTS: i32 = 58;
-
-/// `setsockopt(fd, IPPROTO_IPV6, name, bytes, len)`: a sticky extension header.
-fn set_bytes<Fd: AsFd>(fd: Fd, name: i32, bytes: &[u8]) {
-    // SAFETY: `bytes` is live for `bytes.len()` bytes (a few), which is the length passed.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_fd().as_raw_fd(),
-            libc::IPPROTO_IPV6,
-            name,
-            bytes.as_ptr().cast(),
-            libc::socklen_t::try_from(bytes.len()).unwrap(),
-        )
-    };
-    assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
-}
 
 #[test]
 fn icmpv6_error_with_hop_by_hop_and_destination_options() {
@@ -43,34 +33,34 @@ fn icmpv6_error_with_hop_by_hop_and_destination_options() {
         return;
     }
     let t = Topology::new().unwrap();
-    let s = t.a.run(|| UdpSocket::bind("[::]:0").unwrap());
-    set_recverr(&s, true).unwrap();
-    sock::set_int(&s, libc::IPPROTO_IPV6, IPV6_RECVHOPOPTS, 1).unwrap();
-    sock::set_int(&s, libc::IPPROTO_IPV6, IPV6_RECVDSTOPTS, 1).unwrap();
+    let s = recverr_udp(&t.a, "[::]:0");
+    ffi::set_int(&s, libc::IPPROTO_IPV6, IPV6_RECVHOPOPTS, 1).unwrap();
+    ffi::set_int(&s, libc::IPPROTO_IPV6, IPV6_RECVDSTOPTS, 1).unwrap();
     let sport = s.local_addr().unwrap().port();
     let data = [7u8; 24];
-    let quote = build::udp6(
-        build::v6(addr::A6, sport),
-        build::v6(addr::HOLE6, HAND_DPORT),
+    let quote = packet::udp6(
+        packet::v6(addr::A6, sport),
+        packet::v6(addr::HOLE6, HAND_DPORT),
         &data,
     );
     // Destination unreachable, port unreachable (the kernel fills the ICMPv6 checksum).
-    let icmp = build::icmp_error(1, 4, [0; 4], &quote, quote.len(), &[], false);
+    let icmp = packet::icmp_error(1, 4, [0; 4], &quote, quote.len(), &[], false);
     let raw =
-        t.r.run(|| sock::socket(libc::AF_INET6, libc::SOCK_RAW, libc::IPPROTO_ICMPV6))
+        t.r.run(|| ffi::socket(libc::AF_INET6, libc::SOCK_RAW, libc::IPPROTO_ICMPV6))
             .unwrap();
     // Hop-by-hop: PadN of 4 bytes (RFC 8200 4.2); destination options: PadN too. The kernel
     // fills the next-header octets.
     let hbh = [0, 0, 1, 4, 0, 0, 0, 0];
     let dst = [0, 0, 1, 4, 0, 0, 0, 0];
-    set_bytes(&raw, IPV6_HOPOPTS, &hbh);
-    set_bytes(&raw, IPV6_DSTOPTS, &dst);
+    ffi::set_bytes(&raw, libc::IPPROTO_IPV6, IPV6_HOPOPTS, &hbh).unwrap();
+    ffi::set_bytes(&raw, libc::IPPROTO_IPV6, IPV6_DSTOPTS, &dst).unwrap();
     let to = std::net::SocketAddr::from((addr::A6, 0));
     let probe_to = std::net::SocketAddr::from((addr::HOLE6, HAND_DPORT));
+    let answer = [IoSlice::new(&icmp)];
     let mut b: RecvBuffers = RecvBuffers::new();
     let r = await_error(&s, &mut b, || {
         s.send_to(&data, probe_to)?;
-        sock::send_to(&raw, &icmp, 0, Some(&to)).map(drop)
+        SendMsg::new(&answer).to(to).send(&raw).map(drop)
     })
     .unwrap();
     let m = b.message(&r);

@@ -7,7 +7,10 @@ use errq_codec::ee::Origin;
 use errq_codec::meaning::Meaning;
 use errq_codec::message::Message;
 use errq_sys::{set_ip_mtu_discover, set_ipv6_mtu_discover, set_recverr, PmtuDisc, RecvBuffers};
-use errq_tests::netns::{addr, require_root, wait_and_recv, Topology, RESEND_AFTER};
+use errq_tests::netns::require_root;
+use errq_tests::table::run_rows;
+use errq_tests::topology::{addr, Topology};
+use errq_tests::wait::{wait_and_recv, RESEND_AFTER};
 
 const PORT: u16 = 40404;
 
@@ -69,30 +72,24 @@ fn local_emsgsize(v6: bool, connected: bool) {
     assert!(m.to_string().contains("errno EMSGSIZE"), "{m}");
 }
 
-#[test]
-fn local_emsgsize_v4_connected() {
-    if require_root() {
-        local_emsgsize(false, true);
-    }
+/// One case: the family, and whether the socket is connected to the destination.
+#[derive(Debug)]
+struct Case {
+    v6: bool,
+    connected: bool,
 }
 
-#[test]
-fn local_emsgsize_v4_unconnected() {
-    if require_root() {
-        local_emsgsize(false, false);
-    }
-}
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    Case { v6: false, connected: true  },
+    Case { v6: false, connected: false },
+    Case { v6: true,  connected: true  },
+    Case { v6: true,  connected: false },
+];
 
 #[test]
-fn local_emsgsize_v6_connected() {
+fn local_emsgsize_v4_and_v6() {
     if require_root() {
-        local_emsgsize(true, true);
-    }
-}
-
-#[test]
-fn local_emsgsize_v6_unconnected() {
-    if require_root() {
-        local_emsgsize(true, false);
+        run_rows(CASES, |c| local_emsgsize(c.v6, c.connected));
     }
 }

@@ -5,42 +5,46 @@
 //! then the bare 16-byte `sock_extended_err`, the sent frame as payload. Decoded with the
 //! payload kind the message chooses itself.
 
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-use std::time::{Duration, Instant};
+use std::io::IoSlice;
+use std::os::fd::OwnedFd;
+use std::time::Duration;
 
 use errq_codec::ee::Origin;
 use errq_codec::level::Level;
 use errq_codec::meaning::Meaning;
 use errq_codec::payload::{Payload, PayloadKind};
 use errq_codec::timestamp::TstampKind;
-use errq_sys::{set_so_timestamping, RecvBuffers, Timestamping};
-use errq_tests::netns::{ifindex, require_root, sock, wait_and_recv, Netns};
+use errq_sys::{set_so_timestamping, RecvBuffers, SendMsg, Timestamping};
+use errq_tests::ffi;
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::wait::wait_and_recv;
 
 /// A local experimental EtherType (IEEE 802 "local experimental 1").
 const ETHERTYPE: u16 = 0x88b5;
 
-/// A packet socket bound to `ifindex` (`struct sockaddr_ll`), sending frames of
-/// [`ETHERTYPE`].
-fn packet_socket(ns: &Netns, ifindex: u32) -> OwnedFd {
-    ns.run(|| {
+/// In a fresh namespace, a packet socket bound to one end of a veth pair (`struct
+/// sockaddr_ll`), sending frames of [`ETHERTYPE`], with `SO_TIMESTAMPING` set to `flags`.
+/// The namespace is returned too: the socket lives as long as it.
+fn packet_socket(flags: Timestamping) -> (Netns, OwnedFd) {
+    let ns = Netns::new("P").unwrap();
+    ns.ip(&["link", "add", "pa", "type", "veth", "peer", "name", "pb"])
+        .unwrap();
+    ns.ip(&["link", "set", "pa", "up"]).unwrap();
+    ns.ip(&["link", "set", "pb", "up"]).unwrap();
+    let ifindex = ns.ifindex("pa").unwrap();
+    let fd = ns.run(|| {
         // Protocol 0: this socket receives nothing, it only sends.
-        let fd = sock::socket(libc::AF_PACKET, libc::SOCK_RAW, 0).unwrap();
-        // SAFETY: sockaddr_ll is plain integers; all-zero is a valid value.
-        let mut sll: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
-        sll.sll_family = libc::AF_PACKET as u16;
-        sll.sll_protocol = ETHERTYPE.to_be();
-        sll.sll_ifindex = i32::try_from(ifindex).unwrap();
-        // SAFETY: `sll` is a live sockaddr_ll and the length passed is its size.
-        let rc = unsafe {
-            libc::bind(
-                fd.as_fd().as_raw_fd(),
-                std::ptr::from_ref(&sll).cast(),
-                libc::socklen_t::try_from(std::mem::size_of::<libc::sockaddr_ll>()).unwrap(),
-            )
-        };
-        assert_eq!(rc, 0, "{}", std::io::Error::last_os_error());
+        let fd = ffi::socket(libc::AF_PACKET, libc::SOCK_RAW, 0).unwrap();
+        ffi::bind_packet(&fd, ifindex, ETHERTYPE).unwrap();
         fd
-    })
+    });
+    set_so_timestamping(&fd, flags).unwrap();
+    (ns, fd)
+}
+
+/// Send `frame` on the bound packet socket `fd`.
+fn send(fd: &OwnedFd, frame: &[u8]) -> usize {
+    SendMsg::new(&[IoSlice::new(frame)]).send(fd).unwrap()
 }
 
 fn frame(payload: &[u8]) -> Vec<u8> {
@@ -51,37 +55,20 @@ fn frame(payload: &[u8]) -> Vec<u8> {
     f
 }
 
-fn veth(ns: &Netns) -> u32 {
-    ns.ip(&["link", "add", "pa", "type", "veth", "peer", "name", "pb"])
-        .unwrap();
-    ns.ip(&["link", "set", "pa", "up"]).unwrap();
-    ns.ip(&["link", "set", "pb", "up"]).unwrap();
-    ifindex(ns, "pa").unwrap()
-}
-
 #[test]
 fn packet_tx_timestamps_with_the_automatic_payload_kind() {
     if !require_root() {
         return;
     }
-    let ns = Netns::new("P").unwrap();
-    let fd = packet_socket(&ns, veth(&ns));
-    set_so_timestamping(
-        &fd,
-        Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE | Timestamping::OPT_ID,
-    )
-    .unwrap();
+    let (_ns, fd) =
+        packet_socket(Timestamping::TX_SOFTWARE | Timestamping::SOFTWARE | Timestamping::OPT_ID);
     let mut b: RecvBuffers = RecvBuffers::new();
     for (key, text) in [(0u32, &b"errq first frame"[..]), (1, b"errq second frame")] {
         let f = frame(text);
-        assert_eq!(sock::send_to(&fd, &f, 0, None).unwrap(), f.len());
-        let deadline = Instant::now() + Duration::from_secs(3);
-        let r = loop {
-            if let Some(r) = wait_and_recv(&fd, &mut b, Duration::from_millis(500)).unwrap() {
-                break r;
-            }
-            assert!(Instant::now() < deadline, "no TX timestamp queued");
-        };
+        assert_eq!(send(&fd, &f), f.len());
+        let r = wait_and_recv(&fd, &mut b, Duration::from_secs(3))
+            .unwrap()
+            .expect("a TX timestamp");
         let m = b.message(&r);
         assert_eq!(m.problem(), None, "{m}");
         assert_eq!(m.error_level(), Some(Level::PACKET));
@@ -117,18 +104,13 @@ fn packet_tx_timestamps_tsonly_have_no_payload() {
     if !require_root() {
         return;
     }
-    let ns = Netns::new("P").unwrap();
-    let fd = packet_socket(&ns, veth(&ns));
-    set_so_timestamping(
-        &fd,
+    let (_ns, fd) = packet_socket(
         Timestamping::TX_SOFTWARE
             | Timestamping::SOFTWARE
             | Timestamping::OPT_ID
             | Timestamping::OPT_TSONLY,
-    )
-    .unwrap();
-    let f = frame(b"errq tsonly");
-    sock::send_to(&fd, &f, 0, None).unwrap();
+    );
+    send(&fd, &frame(b"errq tsonly"));
     let mut b: RecvBuffers = RecvBuffers::new();
     let r = wait_and_recv(&fd, &mut b, Duration::from_secs(3))
         .unwrap()

@@ -1,30 +1,22 @@
 //! Ping sockets and raw ICMP sockets (v4 and v6): a time exceeded from R, with the quoted
 //! echo's identifier and sequence number recovered from the payload.
 
+use std::io::IoSlice;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 
 use errq_codec::ee::Origin;
 use errq_codec::payload::PayloadKind;
-use errq_sys::{set_ipv6_recverr, set_recverr, RecvBuffers};
-use errq_tests::netns::{addr, await_error, build, require_root, sock, Topology};
+use errq_sys::{set_ipv6_recverr, set_ipv6_unicast_hops, set_recverr, RecvBuffers, SendMsg};
+use errq_tests::ffi;
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::packet;
+use errq_tests::table::run_rows;
+use errq_tests::topology::{addr, Topology};
+use errq_tests::wait::await_error;
 
 const SEQ: u16 = 7;
 const IDENT: u16 = 0x4242;
-
-/// An echo request: type, code, checksum (ICMPv4 only; the kernel fills ICMPv6's and
-/// a ping socket's), identifier, sequence, data.
-fn echo(v6: bool, ident: u16, seq: u16) -> Vec<u8> {
-    let mut p = vec![if v6 { 128 } else { 8 }, 0, 0, 0];
-    p.extend_from_slice(&ident.to_be_bytes());
-    p.extend_from_slice(&seq.to_be_bytes());
-    p.extend_from_slice(b"errq-echo");
-    if !v6 {
-        let c = build::checksum(&p);
-        p[2..4].copy_from_slice(&c.to_be_bytes());
-    }
-    p
-}
 
 fn run(v6: bool, raw: bool) {
     let t = Topology::new().unwrap();
@@ -38,7 +30,7 @@ fn run(v6: bool, raw: bool) {
     } else {
         libc::SOCK_DGRAM
     };
-    let s: OwnedFd = t.a.run(|| sock::socket(domain, ty, proto)).unwrap();
+    let s: OwnedFd = t.a.run(|| ffi::socket(domain, ty, proto)).unwrap();
     if !raw {
         // A ping socket's "port" is its echo identifier: the kernel rewrites the id to it.
         let local = if v6 {
@@ -46,7 +38,7 @@ fn run(v6: bool, raw: bool) {
         } else {
             SocketAddr::from((std::net::Ipv4Addr::UNSPECIFIED, IDENT))
         };
-        sock::bind(&s, &local).unwrap();
+        ffi::bind(&s, local).unwrap();
     }
     if raw && v6 {
         // A raw IPv6 socket refuses SOL_IP options (ENOPROTOOPT): see the ignored test below.
@@ -55,9 +47,10 @@ fn run(v6: bool, raw: bool) {
         set_recverr(&s, true).unwrap();
     }
     if v6 {
-        sock::set_int(&s, libc::IPPROTO_IPV6, libc::IPV6_UNICAST_HOPS, 1).unwrap();
+        set_ipv6_unicast_hops(&s, 1).unwrap();
     } else {
-        sock::set_int(&s, libc::IPPROTO_IP, libc::IP_TTL, 1).unwrap();
+        // (`std` sets IP_TTL on its own sockets only; errq-sys has no setter for it.)
+        ffi::set_int(&s, libc::IPPROTO_IP, libc::IP_TTL, 1).unwrap();
     }
     let dest = if v6 {
         SocketAddr::from((addr::B6, 0))
@@ -65,10 +58,11 @@ fn run(v6: bool, raw: bool) {
         SocketAddr::from((addr::B4, 0))
     };
     // A raw socket sends our identifier as is; a ping socket replaces it with IDENT.
-    let packet = echo(v6, if raw { IDENT } else { 0x0bad }, SEQ);
+    let echo = packet::echo_request(v6, if raw { IDENT } else { 0x0bad }, SEQ);
+    let echo = [IoSlice::new(&echo)];
     let mut b: RecvBuffers = RecvBuffers::new();
     let r = await_error(&s, &mut b, || {
-        sock::send_to(&s, &packet, 0, Some(&dest)).map(drop)
+        SendMsg::new(&echo).to(dest).send(&s).map(drop)
     })
     .unwrap();
     let m = b.message(&r);
@@ -91,31 +85,26 @@ fn run(v6: bool, raw: bool) {
     assert_eq!(probe.echo, Some((IDENT, SEQ)));
 }
 
-#[test]
-fn ping4() {
-    if require_root() {
-        run(false, false);
-    }
+/// One case: the family, and a raw ICMP socket (`SOCK_RAW`) or a ping socket
+/// (`SOCK_DGRAM`, `IPPROTO_ICMP`/`IPPROTO_ICMPV6`).
+#[derive(Debug)]
+struct Case {
+    v6: bool,
+    raw: bool,
 }
 
-#[test]
-fn ping6() {
-    if require_root() {
-        run(true, false);
-    }
-}
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    Case { v6: false, raw: false },
+    Case { v6: true,  raw: false },
+    Case { v6: false, raw: true  },
+    Case { v6: true,  raw: true  },
+];
 
 #[test]
-fn raw4() {
+fn ping_and_raw_sockets_v4_and_v6() {
     if require_root() {
-        run(false, true);
-    }
-}
-
-#[test]
-fn raw6() {
-    if require_root() {
-        run(true, true);
+        run_rows(CASES, |c| run(c.v6, c.raw));
     }
 }
 
@@ -127,9 +116,9 @@ fn set_recverr_on_raw_icmpv6_socket() {
     if !require_root() {
         return;
     }
-    let ns = errq_tests::netns::Netns::new("L").unwrap();
+    let ns = Netns::new("L").unwrap();
     let s: OwnedFd = ns
-        .run(|| sock::socket(libc::AF_INET6, libc::SOCK_RAW, libc::IPPROTO_ICMPV6))
+        .run(|| ffi::socket(libc::AF_INET6, libc::SOCK_RAW, libc::IPPROTO_ICMPV6))
         .unwrap();
     set_recverr(&s, true).unwrap();
     assert!(errq_sys::ipv6_recverr(&s).unwrap());

@@ -2,14 +2,19 @@
 //! exceeded errors sent from R, with `IP_RECVERR_RFC4884` / `IPV6_RECVERR_RFC4884` on and
 //! off, valid and with a bad checksum.
 
-use std::net::{IpAddr, UdpSocket};
+use std::net::IpAddr;
 
 use errq_codec::ee::Origin;
 use errq_codec::ext::MplsLabel;
 use errq_codec::ext::{ExtensionChecksum, InterfaceRole, ObjectClass, ObjectData};
 use errq_codec::meaning::Meaning;
-use errq_sys::{set_ip_recverr_rfc4884, set_ipv6_recverr_rfc4884, set_recverr, RecvBuffers};
-use errq_tests::netns::{addr, build, hand_built_error, require_root, Topology};
+use errq_sys::{set_ip_recverr_rfc4884, set_ipv6_recverr_rfc4884, RecvBuffers};
+use errq_tests::hand_built::hand_built_error;
+use errq_tests::netns::require_root;
+use errq_tests::packet;
+use errq_tests::sockets::recverr_udp;
+use errq_tests::table::run_rows;
+use errq_tests::topology::{addr, Topology};
 
 /// The extension R puts after the 128-byte quote.
 fn ext(v6: bool, bad: bool) -> Vec<u8> {
@@ -18,12 +23,12 @@ fn ext(v6: bool, bad: bool) -> Vec<u8> {
     } else {
         addr::RA4.into()
     };
-    let mut mpls = build::mpls_entry(16001, 0, false, 1).to_vec();
-    mpls.extend_from_slice(&build::mpls_entry(24005, 5, true, 1));
-    build::extension(
+    let mut mpls = packet::mpls_entry(16001, 0, false, 1).to_vec();
+    mpls.extend_from_slice(&packet::mpls_entry(24005, 5, true, 1));
+    packet::extension(
         &[
-            build::object(1, 1, &mpls),
-            build::interface_info(7, r, "eth-r0", 1500),
+            packet::object(1, 1, &mpls),
+            packet::interface_info(7, r, "eth-r0", 1500),
         ],
         bad,
     )
@@ -35,9 +40,7 @@ fn data() -> Vec<u8> {
 
 fn run(v6: bool, option: bool, bad: bool) {
     let t = Topology::new().unwrap();
-    let s =
-        t.a.run(|| UdpSocket::bind(if v6 { "[::]:0" } else { "0.0.0.0:0" }).unwrap());
-    set_recverr(&s, true).unwrap();
+    let s = recverr_udp(&t.a, if v6 { "[::]:0" } else { "0.0.0.0:0" });
     if option {
         if v6 {
             set_ipv6_recverr_rfc4884(&s, true).unwrap();
@@ -57,7 +60,7 @@ fn run(v6: bool, option: bool, bad: bool) {
             // time exceeded, length of the 128-byte original datagram field in its header:
             // ICMPv4 in 32-bit words at byte 5, ICMPv6 in 64-bit words at byte 4.
             let rest = if v6 { [16, 0, 0, 0] } else { [0, 32, 0, 0] };
-            build::icmp_error(if v6 { 3 } else { 11 }, 0, rest, quote, 128, &e, !v6)
+            packet::icmp_error(if v6 { 3 } else { 11 }, 0, rest, quote, 128, &e, !v6)
         },
         &mut b,
     )
@@ -143,44 +146,28 @@ fn run(v6: bool, option: bool, bad: bool) {
     assert_eq!(ii.mtu, Some(1500));
 }
 
-#[test]
-fn v4_valid() {
-    if require_root() {
-        run(false, true, false);
-    }
+/// One case: the family, whether A asked for the extension (`IP_RECVERR_RFC4884` /
+/// `IPV6_RECVERR_RFC4884`), and whether R's extension checksum is wrong.
+#[derive(Debug)]
+struct Case {
+    v6: bool,
+    option: bool,
+    bad_checksum: bool,
 }
 
-#[test]
-fn v4_bad_checksum() {
-    if require_root() {
-        run(false, true, true);
-    }
-}
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    Case { v6: false, option: true,  bad_checksum: false },
+    Case { v6: false, option: true,  bad_checksum: true  },
+    Case { v6: false, option: false, bad_checksum: false },
+    Case { v6: true,  option: true,  bad_checksum: false },
+    Case { v6: true,  option: true,  bad_checksum: true  },
+    Case { v6: true,  option: false, bad_checksum: false },
+];
 
 #[test]
-fn v4_option_off() {
+fn rfc4884_extensions_v4_and_v6() {
     if require_root() {
-        run(false, false, false);
-    }
-}
-
-#[test]
-fn v6_valid() {
-    if require_root() {
-        run(true, true, false);
-    }
-}
-
-#[test]
-fn v6_bad_checksum() {
-    if require_root() {
-        run(true, true, true);
-    }
-}
-
-#[test]
-fn v6_option_off() {
-    if require_root() {
-        run(true, false, false);
+        run_rows(CASES, |c| run(c.v6, c.option, c.bad_checksum));
     }
 }

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::time::{Duration, Instant};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::os::fd::AsFd;
+use std::time::Duration;
 
 use errq_codec::ee::Origin;
 use errq_codec::meaning::Meaning;
@@ -12,8 +13,10 @@ use errq_codec::message::Message;
 use errq_codec::optstats::TcpNla;
 use errq_codec::payload::{Payload, PayloadKind};
 use errq_codec::timestamp::TstampKind;
-use errq_sys::{set_ip_pktinfo, set_so_timestamping, RecvBuffers, Timestamping};
-use errq_tests::netns::{require_root, wait_and_recv, Netns};
+use errq_sys::{set_ip_pktinfo, set_so_timestamping, Timestamping};
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::sockets::{tcp_pair, udp_pair};
+use errq_tests::wait::recv_until;
 
 /// Checks common to every timestamp entry; returns (kind, key).
 fn check_ts(m: &Message<'_>) -> (TstampKind, u32) {
@@ -34,20 +37,14 @@ fn check_ts(m: &Message<'_>) -> (TstampKind, u32) {
 }
 
 /// Read entries until `want` of them came or 3 s passed.
-fn collect<Fd: std::os::fd::AsFd + Copy>(
-    fd: Fd,
-    want: usize,
-    mut each: impl FnMut(&Message<'_>),
-) -> usize {
-    let mut b: RecvBuffers = RecvBuffers::new();
-    let deadline = Instant::now() + Duration::from_secs(3);
+fn collect<Fd: AsFd>(fd: Fd, want: usize, mut each: impl FnMut(&Message<'_>)) -> usize {
     let mut n = 0;
-    while n < want && Instant::now() < deadline {
-        if let Some(r) = wait_and_recv(fd, &mut b, Duration::from_millis(500)).unwrap() {
-            each(&b.message(&r));
-            n += 1;
-        }
-    }
+    recv_until(fd, Duration::from_secs(3), |m| {
+        each(m);
+        n += 1;
+        n == want
+    })
+    .unwrap();
     n
 }
 
@@ -57,12 +54,7 @@ fn udp_sched_and_snd_with_opt_id_keys() {
         return;
     }
     let ns = Netns::new("L").unwrap();
-    let (rx, tx) = ns.run(|| {
-        (
-            UdpSocket::bind("127.0.0.1:0").unwrap(),
-            UdpSocket::bind("127.0.0.1:0").unwrap(),
-        )
-    });
+    let (_rx, tx) = udp_pair(&ns);
     set_so_timestamping(
         &tx,
         Timestamping::TX_SOFTWARE
@@ -73,7 +65,7 @@ fn udp_sched_and_snd_with_opt_id_keys() {
     )
     .unwrap();
     for _ in 0..3 {
-        tx.send_to(b"stamp me", rx.local_addr().unwrap()).unwrap();
+        tx.send(b"stamp me").unwrap();
     }
     let mut seen = BTreeSet::new();
     let n = collect(&tx, 6, |m| {
@@ -96,12 +88,7 @@ fn udp_opt_cmsg_with_pktinfo() {
         return;
     }
     let ns = Netns::new("L").unwrap();
-    let (rx, tx) = ns.run(|| {
-        (
-            UdpSocket::bind("127.0.0.1:0").unwrap(),
-            UdpSocket::bind("127.0.0.1:0").unwrap(),
-        )
-    });
+    let (rx, tx) = udp_pair(&ns);
     set_ip_pktinfo(&tx, true).unwrap();
     set_so_timestamping(
         &tx,
@@ -113,7 +100,7 @@ fn udp_opt_cmsg_with_pktinfo() {
     .unwrap();
     let to = rx.local_addr().unwrap();
     let from = tx.local_addr().unwrap();
-    tx.send_to(b"cmsg", to).unwrap();
+    tx.send(b"cmsg").unwrap();
     let n = collect(&tx, 1, |m| {
         let (kind, key) = check_ts(m);
         assert_eq!((kind, key), (TstampKind::SND, 0));
@@ -143,12 +130,7 @@ fn tcp_snd_and_ack_with_opt_stats() {
         return;
     }
     let ns = Netns::new("L").unwrap();
-    let (_l, mut c, _a) = ns.run(|| {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-        let (a, _) = l.accept().unwrap();
-        (l, c, a)
-    });
+    let (mut c, _a) = tcp_pair(&ns);
     set_so_timestamping(
         &c,
         Timestamping::TX_SOFTWARE

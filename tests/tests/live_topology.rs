@@ -3,7 +3,8 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use errq_tests::netns::{addr, require_root, Topology};
+use errq_tests::netns::require_root;
+use errq_tests::topology::{addr, Topology};
 
 #[test]
 fn a_reaches_b_through_r_and_drop_deletes_namespaces() {

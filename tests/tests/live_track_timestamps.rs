@@ -12,8 +12,7 @@
 #![allow(clippy::cast_possible_truncation)] // small test numbers
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
-use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::io::IoSlice;
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
@@ -21,8 +20,12 @@ use errq_codec::meaning::Meaning;
 use errq_codec::message::Message;
 use errq_codec::timestamp::{Timespec, TstampKind};
 use errq_codec::track::{Outcome, SendRecord, Stages, TimestampTracker, TxReport};
-use errq_sys::{set_so_timestamping, wait_error, BatchBuffers, Timestamping};
-use errq_tests::netns::{require_root, sock, Netns};
+use errq_sys::{
+    set_so_rcvbuf, set_so_rcvbufforce, set_so_timestamping, BatchBuffers, SendMsg, Timestamping,
+};
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::sockets::{read_all, tcp_pair, udp_pair};
+use errq_tests::wait::drain_until;
 
 const SENDS: u32 = 10_000;
 /// Drain after this many sends, well before the default receive buffer fills.
@@ -93,17 +96,18 @@ fn drain<Fd: AsFd>(fd: Fd, batch: &mut BatchBuffers<64>, t: &mut Tracker, d: &mu
 }
 
 /// Drain until `done` or 5 s pass.
-fn drain_until<Fd: AsFd + Copy>(
+fn drain_for<Fd: AsFd + Copy>(
     fd: Fd,
     batch: &mut BatchBuffers<64>,
     t: &mut Tracker,
     d: &mut Drained,
     done: impl Fn(&Drained) -> bool,
 ) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !done(d) && Instant::now() < deadline {
-        let _ = wait_error(fd, Some(Duration::from_millis(100))).expect("poll");
-        drain(fd, batch, t, d);
+    if !done(d) {
+        drain_until(fd, Duration::from_secs(5), || {
+            drain(fd, batch, t, d);
+            done(d)
+        });
     }
 }
 
@@ -152,15 +156,6 @@ fn check_complete(d: &Drained, t: &Tracker, stages: Stages, keys: &[(u32, u32)])
     }
 }
 
-fn udp_pair(ns: &Netns) -> (UdpSocket, UdpSocket, SocketAddr) {
-    ns.run(|| {
-        let rx = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let tx = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let to = rx.local_addr().unwrap();
-        (rx, tx, to)
-    })
-}
-
 const UDP_FLAGS: Timestamping = Timestamping(
     Timestamping::TX_SOFTWARE.0
         | Timestamping::TX_SCHED.0
@@ -175,7 +170,7 @@ fn udp_10000_sends_every_report_matched() {
         return;
     }
     let ns = Netns::new("T").unwrap();
-    let (_rx, tx, to) = udp_pair(&ns);
+    let (_rx, tx) = udp_pair(&ns);
     set_so_timestamping(&tx, UDP_FLAGS).unwrap();
     let mut t: Box<Tracker> = Box::new(TimestampTracker::datagram());
     let mut batch: Box<BatchBuffers<64>> = Box::default();
@@ -183,14 +178,14 @@ fn udp_10000_sends_every_report_matched() {
     let start = Instant::now();
     let stages = Stages::SCHED | Stages::SND;
     for i in 0..SENDS {
-        tx.send_to(&i.to_be_bytes(), to).unwrap();
+        tx.send(&i.to_be_bytes()).unwrap();
         // OPT_ID on a datagram socket: the i-th timestamped send has key i.
         t.register(i, stages, i, start.elapsed()).unwrap();
         if i % DRAIN_EVERY == DRAIN_EVERY - 1 {
             drain(&tx, &mut batch, &mut t, &mut d);
         }
     }
-    drain_until(&tx, &mut batch, &mut t, &mut d, |d| {
+    drain_for(&tx, &mut batch, &mut t, &mut d, |d| {
         d.complete.len() == SENDS as usize
     });
     let keys: Vec<(u32, u32)> = (0..SENDS).map(|k| (k, k)).collect();
@@ -208,17 +203,12 @@ fn tcp_10000_sends_every_report_matched() {
         return;
     }
     let ns = Netns::new("T").unwrap();
-    let (c, mut a) = ns.run(|| {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-        let (a, _) = l.accept().unwrap();
-        (c, a)
-    });
+    let (c, a) = tcp_pair(&ns);
     c.set_nodelay(true).unwrap();
     // Room for the reports: one cumulative ACK can free IN_FLIGHT skbs at once, each with
     // an ACK report, and reports are charged to the receive buffer (`sock_queue_err_skb`
     // drops what does not fit; the default 128 KiB holds about 200). As root, force 8 MiB.
-    sock::set_int(&c, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, 8 << 20).unwrap();
+    set_so_rcvbufforce(&c, 8 << 20).unwrap();
     // After connect (OPT_ID on TCP needs an established socket); OPT_ID_TCP: keys count
     // from write_seq, so the first byte written from now on is byte 0.
     set_so_timestamping(
@@ -232,16 +222,7 @@ fn tcp_10000_sends_every_report_matched() {
             | Timestamping::OPT_TSONLY,
     )
     .unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut buf = vec![0u8; 1 << 16];
-        let mut total = 0usize;
-        loop {
-            match a.read(&mut buf) {
-                Ok(0) | Err(_) => return total,
-                Ok(n) => total += n,
-            }
-        }
-    });
+    let reader = read_all(a);
     let mut t: Box<Tracker> = Box::new(TimestampTracker::stream());
     let mut batch: Box<BatchBuffers<64>> = Box::default();
     let mut d = Drained::default();
@@ -249,13 +230,13 @@ fn tcp_10000_sends_every_report_matched() {
     let start = Instant::now();
     let mut offset = 0u32;
     let mut keys = Vec::new();
-    let data = [0x5au8; 100];
+    let data = [IoSlice::new(&[0x5au8; 100])];
     for i in 0..SENDS {
         // MSG_EOR: the next write starts a new skb (`tcp_skb_can_collapse_to` refuses an
         // skb marked `eor`). Without it a write appended to a not-yet-sent skb moves that
         // skb's key to its own last byte, and the earlier write gets no report (the
         // tracker then reports it lost, which is right, but not what this test is for).
-        let n = sock::send_to(&c, &data, libc::MSG_EOR, None).unwrap() as u32;
+        let n = SendMsg::new(&data).flags(libc::MSG_EOR).send(&c).unwrap() as u32;
         // Keep at most IN_FLIGHT sends unacknowledged: loopback delivers through the
         // per-CPU backlog (`netdev_max_backlog` packets), which a busy machine can overflow
         // with thousands of tiny segments; a dropped segment is retransmitted, and a
@@ -269,13 +250,13 @@ fn tcp_10000_sends_every_report_matched() {
             drain(&c, &mut batch, &mut t, &mut d);
         }
         if t.len() >= IN_FLIGHT {
-            drain_until(&c, &mut batch, &mut t, &mut d, |d| {
+            drain_for(&c, &mut batch, &mut t, &mut d, |d| {
                 d.complete.len() + IN_FLIGHT / 2 > i as usize
             });
             assert!(t.len() < IN_FLIGHT, "no ACK reports: {:?}", t.stats());
         }
     }
-    drain_until(&c, &mut batch, &mut t, &mut d, |d| {
+    drain_for(&c, &mut batch, &mut t, &mut d, |d| {
         d.complete.len() == SENDS as usize
     });
     c.shutdown(std::net::Shutdown::Both).unwrap();
@@ -290,10 +271,10 @@ fn udp_overflow_losses_are_exactly_the_dropped_reports() {
         return;
     }
     let ns = Netns::new("T").unwrap();
-    let (_rx, tx, to) = udp_pair(&ns);
+    let (_rx, tx) = udp_pair(&ns);
     // The smallest receive buffer the kernel allows (it doubles the value and clamps it
     // to SOCK_MIN_RCVBUF): a few reports fit, the rest of each burst is dropped.
-    sock::set_int(&tx, libc::SOL_SOCKET, libc::SO_RCVBUF, 1).unwrap();
+    set_so_rcvbuf(&tx, 1).unwrap();
     set_so_timestamping(&tx, UDP_FLAGS).unwrap();
     const N: u32 = 3000;
     const BURST: u32 = 8;
@@ -305,7 +286,7 @@ fn udp_overflow_losses_are_exactly_the_dropped_reports() {
     let mut lost_by_gap = 0u64;
     let start = Instant::now();
     for i in 0..N {
-        tx.send_to(&i.to_be_bytes(), to).unwrap();
+        tx.send(&i.to_be_bytes()).unwrap();
         t.register(i, stages, i, start.elapsed()).unwrap();
         if i % BURST == BURST - 1 {
             drain(&tx, &mut batch, &mut t, &mut d);

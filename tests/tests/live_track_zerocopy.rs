@@ -8,16 +8,17 @@
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // test code
 #![allow(clippy::cast_possible_truncation)] // small test numbers
 
-use std::io::{self, Read};
-use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::io::{self, IoSlice};
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use errq_codec::ee::Origin;
 use errq_codec::meaning::{Meaning, ZerocopyRange};
 use errq_codec::track::{RangeProblem, TrackError, ZerocopyTracker};
-use errq_sys::{set_so_zerocopy, wait_error, BatchBuffers};
-use errq_tests::netns::{require_root, sock, Netns};
+use errq_sys::{set_so_zerocopy, BatchBuffers, SendMsg};
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::sockets::{read_all, tcp_pair, udp_pair};
+use errq_tests::wait::drain_until;
 
 const SENDS: u32 = 100_000;
 /// Drain after this many sends.
@@ -83,9 +84,12 @@ fn run<Fd: AsFd + Copy>(
     let mut enobufs = 0u64;
     let mut i = 0u32;
     while i < SENDS {
-        while t.is_full() {
-            let _ = wait_error(fd, Some(Duration::from_millis(100))).unwrap();
-            drain(fd, &mut batch, &mut t, &mut c);
+        if t.is_full() {
+            let room = drain_until(fd, Duration::from_secs(10), || {
+                drain(fd, &mut batch, &mut t, &mut c);
+                !t.is_full()
+            });
+            assert!(room, "the tracker stayed full: {:?}", t.stats());
         }
         match send() {
             Ok(_) => {
@@ -98,16 +102,19 @@ fn run<Fd: AsFd + Copy>(
             }
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
                 enobufs += 1;
-                let _ = wait_error(fd, Some(Duration::from_millis(100))).unwrap();
-                drain(fd, &mut batch, &mut t, &mut c);
+                drain_until(fd, Duration::ZERO, || {
+                    drain(fd, &mut batch, &mut t, &mut c);
+                    true
+                });
             }
             Err(e) => panic!("send {i}: {e}"),
         }
     }
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while t.outstanding() > 0 && Instant::now() < deadline {
-        let _ = wait_error(fd, Some(Duration::from_millis(100))).unwrap();
-        drain(fd, &mut batch, &mut t, &mut c);
+    if t.outstanding() > 0 {
+        drain_until(fd, Duration::from_secs(10), || {
+            drain(fd, &mut batch, &mut t, &mut c);
+            t.outstanding() == 0
+        });
     }
     eprintln!(
         "{SENDS} sends, {} ranges, {enobufs} ENOBUFS, {:?}",
@@ -188,17 +195,11 @@ fn udp_100000_zerocopy_sends_each_completed_once() {
         return;
     }
     let ns = Netns::new("Z").unwrap();
-    let (rx, tx) = ns.run(|| {
-        (
-            UdpSocket::bind("127.0.0.1:0").unwrap(),
-            UdpSocket::bind("127.0.0.1:0").unwrap(),
-        )
-    });
+    let (_rx, tx) = udp_pair(&ns);
     set_so_zerocopy(&tx, true).unwrap();
-    tx.connect(rx.local_addr().unwrap()).unwrap();
     // The receiver's queue may overflow; dropped datagrams complete all the same.
-    let data = vec![0x11u8; 1000];
-    let (mut t, c) = run(&tx, || sock::send_to(&tx, &data, libc::MSG_ZEROCOPY, None));
+    let data = [IoSlice::new(&[0x11u8; 1000])];
+    let (mut t, c) = run(&tx, || SendMsg::new(&data).zerocopy().send(&tx));
     check(&mut t, &c);
 }
 
@@ -208,28 +209,14 @@ fn tcp_100000_zerocopy_sends_each_completed_once() {
         return;
     }
     let ns = Netns::new("Z").unwrap();
-    let (c, mut a) = ns.run(|| {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-        let (a, _) = l.accept().unwrap();
-        (c, a)
-    });
+    let (c, a) = tcp_pair(&ns);
     set_so_zerocopy(&c, true).unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut buf = vec![0u8; 1 << 16];
-        let mut total = 0usize;
-        loop {
-            match a.read(&mut buf) {
-                Ok(0) | Err(_) => return total,
-                Ok(n) => total += n,
-            }
-        }
-    });
-    let data = vec![0x22u8; 1000];
+    let reader = read_all(a);
+    let data = [IoSlice::new(&[0x22u8; 1000])];
     let mut bytes = 0usize;
     // Each successful call takes a counter, however many bytes it took.
     let (mut t, counts) = run(&c, || {
-        let n = sock::send_to(&c, &data, libc::MSG_ZEROCOPY, None)?;
+        let n = SendMsg::new(&data).zerocopy().send(&c)?;
         bytes += n;
         Ok(n)
     });

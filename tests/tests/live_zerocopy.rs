@@ -1,30 +1,25 @@
 //! MSG_ZEROCOPY completions on UDP and TCP over loopback: the ranges cover every send, and
 //! the kernel reports COPIED (loopback delivery copies the pages).
 
-use std::io::Read;
-use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::io::{IoSlice, Read};
 use std::os::fd::AsFd;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use errq_codec::ee::Origin;
 use errq_codec::meaning::Meaning;
-use errq_sys::{set_so_zerocopy, RecvBuffers};
-use errq_tests::netns::{require_root, sock, wait_and_recv, Netns};
+use errq_sys::{set_so_zerocopy, SendMsg};
+use errq_tests::netns::{require_root, Netns};
+use errq_tests::sockets::{tcp_pair, udp_pair};
+use errq_tests::wait::recv_until;
 
 const SENDS: u32 = 4;
 
 /// Read completions until sends 0..SENDS are all covered (or 3 s pass); every entry is
 /// checked field by field.
-fn covered<Fd: AsFd + Copy>(fd: Fd) -> Vec<(u32, u32)> {
-    let mut b: RecvBuffers = RecvBuffers::new();
+fn covered<Fd: AsFd>(fd: Fd) -> Vec<(u32, u32)> {
     let mut ranges = Vec::new();
     let mut count = 0u64;
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while count < u64::from(SENDS) && Instant::now() < deadline {
-        let Some(r) = wait_and_recv(fd, &mut b, Duration::from_millis(500)).unwrap() else {
-            continue;
-        };
-        let m = b.message(&r);
+    recv_until(fd, Duration::from_secs(3), |m| {
         assert_eq!(m.problem(), None, "{m}");
         let ee = m.error().unwrap().ee;
         assert_eq!(ee.origin, Origin::ZEROCOPY);
@@ -42,7 +37,9 @@ fn covered<Fd: AsFd + Copy>(fd: Fd) -> Vec<(u32, u32)> {
         );
         count += z.count();
         ranges.push((z.lo, z.hi));
-    }
+        count >= u64::from(SENDS)
+    })
+    .unwrap();
     ranges
 }
 
@@ -62,20 +59,12 @@ fn udp_completions() {
         return;
     }
     let ns = Netns::new("L").unwrap();
-    let (rx, tx) = ns.run(|| {
-        (
-            UdpSocket::bind("127.0.0.1:0").unwrap(),
-            UdpSocket::bind("127.0.0.1:0").unwrap(),
-        )
-    });
+    let (_rx, tx) = udp_pair(&ns);
     set_so_zerocopy(&tx, true).unwrap();
-    tx.connect(rx.local_addr().unwrap()).unwrap();
-    let data = vec![0x11u8; 1000];
+    let data = [IoSlice::new(&[0x11u8; 1000])];
     for _ in 0..SENDS {
-        assert_eq!(
-            sock::send_to(&tx, &data, libc::MSG_ZEROCOPY, None).unwrap(),
-            1000
-        );
+        let sent = SendMsg::new(&data).zerocopy().send(&tx).unwrap();
+        assert_eq!(sent, 1000);
     }
     assert_contiguous(&covered(&tx));
 }
@@ -86,18 +75,14 @@ fn tcp_completions() {
         return;
     }
     let ns = Netns::new("L").unwrap();
-    let (c, mut a) = ns.run(|| {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-        let (a, _) = l.accept().unwrap();
-        (c, a)
-    });
+    let (c, mut a) = tcp_pair(&ns);
     set_so_zerocopy(&c, true).unwrap();
     let data = vec![0x22u8; 10_000];
     for _ in 0..SENDS {
         let mut off = 0;
         while off < data.len() {
-            off += sock::send_to(&c, &data[off..], libc::MSG_ZEROCOPY, None).unwrap();
+            let rest = [IoSlice::new(&data[off..])];
+            off += SendMsg::new(&rest).zerocopy().send(&c).unwrap();
         }
     }
     let mut got = vec![0u8; data.len() * SENDS as usize];

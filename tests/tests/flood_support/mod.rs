@@ -1,6 +1,6 @@
 //! What the flood tests share: a namespace with ICMP rate limits off, the kernel's own
 //! counters (`/proc/net/snmp` of that namespace), a sender that numbers its datagrams, a
-//! tally of the numbers the errors quote back, and per-thread CPU time.
+//! tally of the numbers the errors quote back, and a current-thread tokio runtime.
 //!
 //! Counting from the kernel's side: every datagram sent to a closed port on loopback makes
 //! the kernel answer with an ICMP port unreachable (`__udp4_lib_rcv` counts `Udp: NoPorts`
@@ -17,6 +17,7 @@
     clippy::cast_possible_truncation
 )]
 
+use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::AsFd;
@@ -24,7 +25,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use errq_codec::message::Message;
-use errq_tests::netns::{sock, Netns};
+use errq_sys::{set_so_rcvbuf, set_so_rcvbufforce};
+use errq_tests::ffi::thread_cpu;
+use errq_tests::netns::Netns;
+use errq_tests::sockets::recverr_udp;
+use tokio::io::unix::AsyncFd;
 
 /// A fresh namespace for one flood: loopback up, `icmp_ratelimit=0` (set by [`Netns::new`])
 /// and the global ICMP limiter (`icmp_msgs_per_sec`, `icmp_msgs_burst`, per namespace since
@@ -35,6 +40,13 @@ pub fn flood_ns() -> Netns {
         .unwrap();
     ns.sysctl("net/ipv4/icmp_msgs_burst", "1000000000").unwrap();
     ns
+}
+
+/// A fresh [`flood_ns`] and a UDP socket on 127.0.0.1 in it with `IP_RECVERR` on.
+pub fn flood_socket() -> (Netns, UdpSocket) {
+    let ns = flood_ns();
+    let s = recverr_udp(&ns, "127.0.0.1:0");
+    (ns, s)
 }
 
 /// The number of datagrams of a flood: `ERRQ_FLOOD` if set, else `default`.
@@ -97,13 +109,12 @@ pub fn settled(ns: &Netns, sent: u64) -> Snmp {
 
 /// `setsockopt(SO_RCVBUFFORCE)` (root: above `rmem_max`) or `SO_RCVBUF`; the kernel doubles
 /// the value for its bookkeeping.
-pub fn set_rcvbuf<Fd: AsFd>(fd: Fd, bytes: i32, force: bool) {
-    let name = if force {
-        libc::SO_RCVBUFFORCE
+pub fn set_rcvbuf<Fd: AsFd>(fd: Fd, bytes: u32, force: bool) {
+    if force {
+        set_so_rcvbufforce(fd, bytes).unwrap();
     } else {
-        libc::SO_RCVBUF
-    };
-    sock::set_int(fd, libc::SOL_SOCKET, name, bytes).unwrap();
+        set_so_rcvbuf(fd, bytes).unwrap();
+    }
 }
 
 /// Bytes of a flood datagram: the sequence number, little-endian, then padding.
@@ -232,25 +243,26 @@ impl Tally {
     }
 }
 
-/// CPU time (user + system) of the calling thread: `getrusage(RUSAGE_THREAD)`.
-pub fn thread_cpu() -> Duration {
-    // SAFETY: an all-zero `rusage` is a valid value (integers and timevals).
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `ru` is a live, writable `rusage`; RUSAGE_THREAD is valid on Linux.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut ru) };
-    assert_eq!(rc, 0, "getrusage: {}", io::Error::last_os_error());
-    let tv = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
-    tv(ru.ru_utime) + tv(ru.ru_stime)
+/// Hand `f` a tokio UDP socket on 127.0.0.1 in a fresh [`flood_ns`], `IP_RECVERR` on, and
+/// run what it returns on a current-thread runtime; the namespace lives until it is done.
+pub fn on_tokio_socket<F: Future<Output = ()>>(f: impl FnOnce(tokio::net::UdpSocket) -> F) {
+    let (_ns, s) = flood_socket();
+    s.set_nonblocking(true).unwrap();
+    runtime().block_on(async { f(tokio::net::UdpSocket::from_std(s).unwrap()).await });
 }
 
-/// A closed port in the namespace (bound once, then closed).
-pub fn closed_port(ns: &Netns) -> SocketAddr {
-    ns.run(|| {
-        UdpSocket::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-    })
+/// `s`, made non-blocking, registered with the current tokio runtime.
+pub fn async_fd(s: UdpSocket) -> AsyncFd<UdpSocket> {
+    s.set_nonblocking(true).unwrap();
+    // SAFETY: the AsyncFd owns the socket, which owns its fd: it stays open and unchanged
+    // until the AsyncFd is dropped.
+    unsafe { AsyncFd::register(s) }.unwrap()
+}
+
+/// A current-thread tokio runtime with I/O and time.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
