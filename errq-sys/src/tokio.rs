@@ -160,6 +160,13 @@ where
     R: Send,
     F: FnMut(BorrowedFd<'_>) -> io::Result<Option<R>> + Send,
 {
+    /// Wakes that find nothing (no entry, no hang-up, no half close) before falling back
+    /// to `EPOLLERR` alone: a closed state tokio keeps set while `poll` no longer shows it
+    /// (a TCP socket reset by `connect(AF_UNSPEC)` clears its shutdown flags) would wake the
+    /// waiter again at once, forever. A stale readiness (the queue emptied by another
+    /// reader) costs one of them.
+    const IDLE_WAKES: u32 = 16;
+    let mut idle_wakes = 0u32;
     let first = socket
         .error_io(Interest::ERROR | Interest::PRIORITY, |fd| {
             if let Some(r) = attempt(fd)? {
@@ -168,10 +175,11 @@ where
             let state = poll_state(fd)?;
             if state.hung_up {
                 Err(hung_up())
-            } else if state.read_closed {
+            } else if state.read_closed || idle_wakes >= IDLE_WAKES {
                 // Half closed: tokio keeps the read-closed readiness set for good.
                 Ok(None)
             } else {
+                idle_wakes = idle_wakes.saturating_add(1);
                 would_block()
             }
         })
