@@ -207,18 +207,12 @@ impl<'a> Record<'a> {
             (SOL_IP, IP_TOS) => keep.tos(tos(d)?),
             (SOL_IP, IP_PKTINFO) => keep.pktinfo(InPktinfo::decode_in(d, e)?),
             (SOL_IPV6, IPV6_HOPLIMIT) => keep.hop_limit(int(d, e)?),
-            (l, t)
-                if (t == s.timestamping_new || t == s.timestamping_old)
-                    && l == s.sol_socket
-                    && !matches!(l, SOL_IP | SOL_IPV6)
-                    && !Level(l).is_error_record(t) =>
-            {
-                let layout = if t == s.timestamping_new {
-                    Layout::New
-                } else {
-                    Layout::Old
-                };
-                keep.timestamping(ScmTimestamping::decode_as::<O>(d, layout, abi.time_t)?)
+            // One arm per layout, so each decodes with a constant layout.
+            (l, t) if t == s.timestamping_old && l == s.sol_socket && socket_level(l, t) => {
+                keep.timestamping(ScmTimestamping::decode_as::<O>(d, Layout::Old, abi.time_t)?)
+            }
+            (l, t) if t == s.timestamping_new && l == s.sol_socket && socket_level(l, t) => {
+                keep.timestamping(ScmTimestamping::decode_as::<O>(d, Layout::New, abi.time_t)?)
             }
             _ => keep.record(rare::<O>(c.level, c.kind, c.len, c.offset, d, abi)?),
         })
@@ -347,6 +341,14 @@ impl<'a> Record<'a> {
             Self::Other(c) => w.push(c.level, c.kind, c.data),
         }
     }
+}
+
+/// Whether a record at the ABI's socket level `l` with type `t` is a socket-level record:
+/// the fixed `SOL_IP`/`SOL_IPV6` types and every family's error record take precedence (a
+/// hand-made ABI may put its `SOL_SOCKET` on one of those levels).
+#[inline(always)]
+fn socket_level(l: i32, t: i32) -> bool {
+    !matches!(l, SOL_IP | SOL_IPV6) && !Level(l).is_error_record(t)
 }
 
 /// Where [`Record::decode_into`] puts what it decodes. Every method but `record` has a
