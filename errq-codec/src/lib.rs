@@ -33,13 +33,33 @@
 //! );
 //! ```
 //!
-//! The layers, each usable on its own:
-//! - [`cmsg`]: walk and build `cmsghdr` chains for an [`abi::Abi`].
-//! - [`record`]: each control message typed ([`record::Record`]); unknown ones raw.
-//! - [`ee`]: `sock_extended_err` and the offender; [`meaning`]: what it means by origin.
-//! - [`message`]: all of one `recvmsg` in one value, with a `Display` for humans.
-//! - [`icmp`], [`ip`], [`ext`], [`payload`]: the ICMP side: headers, quoted packets,
-//!   RFC 4884 extensions, and the error-queue payload.
+//! # The map
+//!
+//! Bytes flow one way: the kernel fills a `recvmsg(MSG_ERRQUEUE)`, errq-sys (or your own
+//! code) hands the buffers to this crate, and typed views that borrow them come out. One
+//! message takes this path through the modules:
+//!
+//! ```text
+//! message::Message::decode  (the whole recvmsg: control bytes, msg_flags, name, payload)
+//!   ├─ cmsg      the cmsghdr walk, one step per layout (cmsg::layout), for an abi::Abi
+//!   │  └─ record     each record typed (record::Record), unknown ones raw
+//!   │     ├─ ee          sock_extended_err and the offender (level: which family's record)
+//!   │     │  └─ meaning  what it means, by origin and level (errno: the errno table)
+//!   │     └─ timestamp, optstats, exthdr, j1939: the companion records
+//!   └─ payload   the quoted datagram (Message::probe)
+//!      ├─ ip         its IPv4/IPv6 and transport headers
+//!      └─ ext        its RFC 4884 extension (MPLS labels, interface information)
+//! ```
+//!
+//! The rooms:
+//!
+//! | room | modules | for |
+//! | --- | --- | --- |
+//! | the error-queue path | [`message`], [`cmsg`], [`record`], [`ee`], [`meaning`], [`level`], [`payload`], [`ip`], [`ext`] | decoding what `recvmsg(MSG_ERRQUEUE)` returned |
+//! | its records and numbers | [`timestamp`], [`optstats`], [`exthdr`], [`j1939`], [`errno`], [`addr`], [`consts`] (every kernel number, once), [`abi`] | the pieces those views are made of |
+//! | the send side | [`send`], [`tsflags`], [`track`], [`uring`] | control data for `sendmsg`, matching reports to sends, io_uring completions |
+//! | the raw-socket room | [`icmp`] (`Icmpv4Packet`, `Icmpv6Packet`, `IcmpErrorPacket`) | whole ICMP messages from a raw socket or a capture: **not** on the error-queue path, where the kernel has already removed the ICMP header |
+//! | tools | [`error`], [`checksum`] | typed errors; the Internet checksum |
 //!
 //! Every decoder checks every length: whatever the bytes, it returns an [`Error`] that says
 //! which structure failed and why, and never panics.
