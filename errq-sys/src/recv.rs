@@ -155,6 +155,7 @@ impl Received {
     /// # Ok(()) }
     /// ```
     #[must_use]
+    #[inline]
     pub fn message<'a, const N: usize>(
         &self,
         payload: &'a [u8],
@@ -199,6 +200,7 @@ impl Received {
 /// # Ok(()) }
 /// ```
 #[must_use]
+#[inline]
 pub fn decode<'a>(
     control: &'a [u8],
     msg_flags: c_int,
@@ -448,6 +450,7 @@ impl<const P: usize, const C: usize> RecvBuffers<P, C> {
     /// # Ok(()) }
     /// ```
     #[must_use]
+    #[inline]
     pub fn message(&self, received: &Received) -> Message<'_> {
         received.message(&self.payload, &self.control, &self.name)
     }
@@ -476,6 +479,7 @@ impl<const P: usize, const C: usize> RecvBuffers<P, C> {
     /// assert_eq!(icmp.errno.name(), Some("ECONNREFUSED"));
     /// # Ok(()) }
     /// ```
+    #[inline]
     pub fn recv_message<Fd: AsFd>(
         &mut self,
         fd: Fd,
