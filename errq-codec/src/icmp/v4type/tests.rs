@@ -185,8 +185,10 @@ const CODES: [(u8, u8, &str); 49] = [
 
 #[test]
 fn code_table_is_the_registry() {
+    // Every (type, code) pair; under Miri (about 1000 times slower) every type with the
+    // codes 0..=19 and 255, which holds every registered code.
     for t in 0..=255u8 {
-        for c in 0..=255u8 {
+        for c in (0..=255u8).filter(|&c| !cfg!(miri) || c < 20 || c == 255) {
             let want = CODES.iter().find(|r| r.0 == t && r.1 == c).map(|r| r.2);
             assert_eq!(Icmpv4Type(t).code_name(Icmpv4Code(c)), want, "{t}/{c}");
         }

@@ -209,8 +209,10 @@ const CODES: [(&[u8], u8, &str); 53] = [
 
 #[test]
 fn code_table_is_the_registry() {
+    // Every (type, code) pair; under Miri (about 1000 times slower) every type with the
+    // codes 0..=19, 0x80..=0x8f and 255, which hold every registered code.
     for t in 0..=255u8 {
-        for c in 0..=255u8 {
+        for c in (0..=255u8).filter(|&c| !cfg!(miri) || c < 20 || c >> 4 == 8 || c == 255) {
             let want = CODES
                 .iter()
                 .find(|r| r.0.contains(&t) && r.1 == c)
