@@ -38,7 +38,8 @@ fn kernel_md_spot_checks() {
 fn every_entry_round_trips_and_numbers_are_unique() {
     for n in ALL_NUMBERINGS {
         let mut count = 0;
-        for code in Code::ALL {
+        // Every code; under Miri (about 1000 times slower) every seventh.
+        for code in Code::ALL.iter().step_by(if cfg!(miri) { 7 } else { 1 }) {
             let Some(raw) = code.raw(n) else { continue };
             count += 1;
             let e = Errno::new(raw, n);
@@ -48,7 +49,7 @@ fn every_entry_round_trips_and_numbers_are_unique() {
             assert!(e.description().is_some_and(|d| !d.is_empty()));
         }
         // 131 generic names + aliases; each arch numbering adds its own.
-        assert!(count >= 131, "{n:?} has only {count}");
+        assert!(cfg!(miri) || count >= 131, "{n:?} has only {count}");
     }
 }
 

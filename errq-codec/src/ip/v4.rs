@@ -381,7 +381,10 @@ mod tests {
     #[test]
     fn quoted_ip_ports_is_transport_ports() {
         use crate::ip::QuotedIp;
-        for proto in 0..=255u8 {
+        // Every protocol; under Miri (about 1000 times slower) those with ports and a few
+        // without.
+        let sample = [0, 1, 6, 17, 33, 58, 132, 136, 255];
+        for proto in (0..=255u8).filter(|p| !cfg!(miri) || sample.contains(p)) {
             for frag in [[0x40, 0], [0x20, 0], [0, 1], [0x1f, 0xff]] {
                 let mut q = QUOTE;
                 q[9] = proto;

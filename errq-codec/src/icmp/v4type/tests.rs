@@ -185,9 +185,12 @@ const CODES: [(u8, u8, &str); 49] = [
 
 #[test]
 fn code_table_is_the_registry() {
-    // Every (type, code) pair; under Miri (about 1000 times slower) every type with the
-    // codes 0..=19 and 255, which holds every registered code.
-    for t in 0..=255u8 {
+    // Every (type, code) pair; under Miri (about 1000 times slower) the types that have
+    // codes and a few that have none, each with the codes 0..=19 (which hold every
+    // registered one) and 255.
+    let mut types: std::vec::Vec<u8> = CODES.iter().map(|r| r.0).chain([0, 1, 254, 255]).collect();
+    types.dedup();
+    for t in (0..=255u8).filter(|t| !cfg!(miri) || types.contains(t)) {
         for c in (0..=255u8).filter(|&c| !cfg!(miri) || c < 20 || c == 255) {
             let want = CODES.iter().find(|r| r.0 == t && r.1 == c).map(|r| r.2);
             assert_eq!(Icmpv4Type(t).code_name(Icmpv4Code(c)), want, "{t}/{c}");
