@@ -179,12 +179,7 @@ pub(crate) fn baseline_decode<'a>(c: &'a Capture, kind: Kind) -> Decoded<'a> {
             match (h.cmsg_level, h.cmsg_type) {
                 (libc::SOL_IP, libc::IP_RECVERR) | (libc::SOL_IPV6, libc::IPV6_RECVERR) => {
                     let ee = ptr::read_unaligned(data.cast::<libc::sock_extended_err>());
-                    d.errno = ee.ee_errno;
-                    d.origin = ee.ee_origin;
-                    d.kind = ee.ee_type;
-                    d.code = ee.ee_code;
-                    d.info = ee.ee_info;
-                    d.data = ee.ee_data;
+                    set_ee(&mut d, &ee);
                     // SO_EE_OFFENDER(ee)
                     d.offender = c_sockaddr(data.add(size_of::<libc::sock_extended_err>()));
                 }
@@ -220,4 +215,15 @@ pub(crate) fn baseline_decode<'a>(c: &'a Capture, kind: Kind) -> Decoded<'a> {
     c_meaning(&mut d);
     c_payload(&mut d, &c.payload, kind);
     d
+}
+
+/// The fields of a `sock_extended_err` into the result, as every C-style variant reads them.
+#[inline(always)]
+pub(crate) fn set_ee(d: &mut Decoded<'_>, ee: &libc::sock_extended_err) {
+    d.errno = ee.ee_errno;
+    d.origin = ee.ee_origin;
+    d.kind = ee.ee_type;
+    d.code = ee.ee_code;
+    d.info = ee.ee_info;
+    d.data = ee.ee_data;
 }

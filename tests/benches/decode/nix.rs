@@ -2,7 +2,7 @@
 //! layout as each capture (nix decodes only what `recvmsg` returned, never bytes).
 
 use super::*;
-use crate::baseline::{c_meaning, c_payload, from_sockaddr_in, from_sockaddr_in6};
+use crate::baseline::{c_meaning, c_payload, from_sockaddr_in, from_sockaddr_in6, set_ee};
 /// A live message received with nix, kept for decoding again and again.
 pub(crate) struct Live {
     msg: RecvMsg<'static, 'static, SockaddrStorage>,
@@ -123,13 +123,4 @@ pub(crate) fn nix_decode(live: &Live, kind: Kind) -> Decoded<'static> {
     c_meaning(&mut d);
     c_payload(&mut d, live.payload, kind);
     d
-}
-
-fn set_ee(d: &mut Decoded<'_>, ee: &libc::sock_extended_err) {
-    d.errno = ee.ee_errno;
-    d.origin = ee.ee_origin;
-    d.kind = ee.ee_type;
-    d.code = ee.ee_code;
-    d.info = ee.ee_info;
-    d.data = ee.ee_data;
 }
