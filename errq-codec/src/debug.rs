@@ -15,36 +15,10 @@
 //!
 //! The tables are the associated constants of each type, first name per value (so
 //! `Origin::TXSTATUS`, equal to `TIMESTAMPING`, prints as `Origin::TIMESTAMPING(4)`); a unit
-//! test checks every one against its constant. The types whose numbers are written as one
-//! table (`Origin`, `Icmpv4Type`, `Icmpv6Type`, `IpProtocol`, `TcpNla`: see `src/table.rs`) get their
-//! `Debug` generated from it; the others are written here.
-
-use core::fmt;
-
-impl fmt::Debug for crate::timestamp::TstampKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            0 => "SND",
-            1 => "SCHED",
-            2 => "ACK",
-            3 => "COMPLETION",
-            _ => return write!(f, "TstampKind({})", self.0),
-        };
-        write!(f, "TstampKind::{name}({})", self.0)
-    }
-}
-
-impl fmt::Debug for crate::ext::ObjectClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            1 => "MPLS_LABEL_STACK",
-            2 => "INTERFACE_INFORMATION",
-            3 => "INTERFACE_IDENTIFICATION",
-            _ => return write!(f, "ObjectClass({})", self.0),
-        };
-        write!(f, "ObjectClass::{name}({})", self.0)
-    }
-}
+//! test checks every one against its constant. Every one of these types has its numbers
+//! written as one table (`Origin`, `Icmpv4Type`, `Icmpv6Type`, `IpProtocol`, `TcpNla`,
+//! `TstampKind`, `ObjectClass`: see `src/table.rs`), which generates its `Debug`; this module
+//! holds their tests.
 
 #[cfg(test)]
 mod tests;

@@ -21,8 +21,6 @@ mod interface;
 mod locate;
 mod mpls;
 
-use core::fmt;
-
 use zerocopy::network_endian::U16;
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
@@ -34,6 +32,7 @@ pub use mpls::{MplsLabel, MplsLabelStack, MplsLabels};
 
 use crate::checksum::Checksum;
 use crate::error::{Error, Reason, Structure};
+use crate::table::table;
 
 /// The extension structure version RFC 4884 defines.
 #[doc(alias = "ICMP_EXT_VERSION_2")]
@@ -229,36 +228,16 @@ impl<'a> Extension<'a> {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectClass(pub u8);
 
-impl ObjectClass {
-    /// MPLS label stack (RFC 4950).
-    #[doc(alias = "ICMP_EXT_OBJ_CLASS_MPLS")]
-    pub const MPLS_LABEL_STACK: Self = Self(1);
-    /// Interface information (RFC 5837).
-    pub const INTERFACE_INFORMATION: Self = Self(2);
-    /// Interface identification (RFC 8335).
-    #[doc(alias = "ICMP_EXT_OBJ_CLASS_IIO")]
-    pub const INTERFACE_IDENTIFICATION: Self = Self(3);
-
+table! {
     /// The class name, or `None` if this crate does not know it.
-    #[must_use]
-    pub const fn name(self) -> Option<&'static str> {
-        match self.0 {
-            1 => Some("MPLS label stack"),
-            2 => Some("interface information"),
-            3 => Some("interface identification"),
-            0xf7..=0xff => Some("private use"),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ObjectClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "class {}", self.0),
-        }
-    }
+    ObjectClass::name, unknown "class {}", Debug;
+    /// MPLS label stack (RFC 4950).
+    MPLS_LABEL_STACK = 1, "MPLS label stack", alias "ICMP_EXT_OBJ_CLASS_MPLS";
+    /// Interface information (RFC 5837).
+    INTERFACE_INFORMATION = 2, "interface information";
+    /// Interface identification (RFC 8335).
+    INTERFACE_IDENTIFICATION = 3, "interface identification", alias "ICMP_EXT_OBJ_CLASS_IIO";
+    _ 0xf7..=0xff => "private use";
 }
 
 /// One extension object, bounded by its length field.

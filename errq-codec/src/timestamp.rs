@@ -11,6 +11,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::abi::{with_order, Abi, Order, Width};
 use crate::error::{Error, Structure};
+use crate::table::table;
 
 /// Which layout a timestamp record uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -319,40 +320,17 @@ pub fn encode_pair(
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TstampKind(pub u32);
 
-impl TstampKind {
-    /// `SCM_TSTAMP_SND`: the driver handed the packet to the device.
-    #[doc(alias = "SCM_TSTAMP_SND")]
-    pub const SND: Self = Self(0);
-    /// `SCM_TSTAMP_SCHED`: the packet entered the packet scheduler.
-    #[doc(alias = "SCM_TSTAMP_SCHED")]
-    pub const SCHED: Self = Self(1);
-    /// `SCM_TSTAMP_ACK`: all the data was acknowledged (TCP).
-    #[doc(alias = "SCM_TSTAMP_ACK")]
-    pub const ACK: Self = Self(2);
-    /// `SCM_TSTAMP_COMPLETION`: the device reported completion.
-    #[doc(alias = "SCM_TSTAMP_COMPLETION")]
-    pub const COMPLETION: Self = Self(3);
-
+table! {
     /// `"SND"`, `"SCHED"`, `"ACK"`, `"COMPLETION"`; `None` when unknown.
-    #[must_use]
-    pub const fn name(self) -> Option<&'static str> {
-        Some(match self.0 {
-            0 => "SND",
-            1 => "SCHED",
-            2 => "ACK",
-            3 => "COMPLETION",
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for TstampKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(n) => f.write_str(n),
-            None => write!(f, "tstamp {}", self.0),
-        }
-    }
+    TstampKind::name, unknown "tstamp {}", Debug;
+    /// `SCM_TSTAMP_SND`: the driver handed the packet to the device.
+    SND = 0, "SND", alias "SCM_TSTAMP_SND";
+    /// `SCM_TSTAMP_SCHED`: the packet entered the packet scheduler.
+    SCHED = 1, "SCHED", alias "SCM_TSTAMP_SCHED";
+    /// `SCM_TSTAMP_ACK`: all the data was acknowledged (TCP).
+    ACK = 2, "ACK", alias "SCM_TSTAMP_ACK";
+    /// `SCM_TSTAMP_COMPLETION`: the device reported completion.
+    COMPLETION = 3, "COMPLETION", alias "SCM_TSTAMP_COMPLETION";
 }
 
 #[cfg(test)]
