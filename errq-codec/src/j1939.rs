@@ -32,6 +32,7 @@ use crate::ee::{Origin, SockExtendedErr};
 use crate::errno::Errno;
 use crate::error::{Error, Reason, Structure};
 use crate::optstats::NlAttrs;
+use crate::table::table;
 use crate::timestamp::{ScmTimestamping, TstampKind};
 
 /// `ee_info` of a J1939 `LOCAL` report (`enum { J1939_EE_INFO_* }` in
@@ -39,22 +40,19 @@ use crate::timestamp::{ScmTimestamping, TstampKind};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct J1939EeInfo(pub u32);
 
-impl J1939EeInfo {
+table! {
+    /// The kernel's name, e.g. `"J1939_EE_INFO_TX_ABORT"`; `None` when unknown.
+    J1939EeInfo::name, unknown "J1939 ee_info {}";
     /// `J1939_EE_INFO_NONE`.
-    #[doc(alias = "J1939_EE_INFO_NONE")]
-    pub const NONE: Self = Self(0);
+    NONE = 0, "J1939_EE_INFO_NONE", alias "J1939_EE_INFO_NONE";
     /// `J1939_EE_INFO_TX_ABORT`: a transmit session was aborted.
-    #[doc(alias = "J1939_EE_INFO_TX_ABORT")]
-    pub const TX_ABORT: Self = Self(1);
+    TX_ABORT = 1, "J1939_EE_INFO_TX_ABORT", alias "J1939_EE_INFO_TX_ABORT";
     /// `J1939_EE_INFO_RX_RTS`: a peer announced a transfer (request to send).
-    #[doc(alias = "J1939_EE_INFO_RX_RTS")]
-    pub const RX_RTS: Self = Self(2);
+    RX_RTS = 2, "J1939_EE_INFO_RX_RTS", alias "J1939_EE_INFO_RX_RTS";
     /// `J1939_EE_INFO_RX_DPO`: an extended transfer's data packet offset arrived.
-    #[doc(alias = "J1939_EE_INFO_RX_DPO")]
-    pub const RX_DPO: Self = Self(3);
+    RX_DPO = 3, "J1939_EE_INFO_RX_DPO", alias "J1939_EE_INFO_RX_DPO";
     /// `J1939_EE_INFO_RX_ABORT`: a receive session was aborted.
-    #[doc(alias = "J1939_EE_INFO_RX_ABORT")]
-    pub const RX_ABORT: Self = Self(4);
+    RX_ABORT = 4, "J1939_EE_INFO_RX_ABORT", alias "J1939_EE_INFO_RX_ABORT";
 }
 
 /// A J1939 statistic's attribute type (`enum { J1939_NLA_* }` in
@@ -62,48 +60,28 @@ impl J1939EeInfo {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct J1939Nla(pub u16);
 
-impl J1939Nla {
-    /// `J1939_NLA_PAD`: padding for 64-bit alignment.
-    #[doc(alias = "J1939_NLA_PAD")]
-    pub const PAD: Self = Self(0);
-    /// `J1939_NLA_BYTES_ACKED` (u32): bytes acknowledged so far.
-    #[doc(alias = "J1939_NLA_BYTES_ACKED")]
-    pub const BYTES_ACKED: Self = Self(1);
-    /// `J1939_NLA_TOTAL_SIZE` (u32): the size of the whole transfer.
-    #[doc(alias = "J1939_NLA_TOTAL_SIZE")]
-    pub const TOTAL_SIZE: Self = Self(2);
-    /// `J1939_NLA_PGN` (u32): the parameter group number.
-    #[doc(alias = "J1939_NLA_PGN")]
-    pub const PGN: Self = Self(3);
-    /// `J1939_NLA_SRC_NAME` (u64): the sender's NAME.
-    #[doc(alias = "J1939_NLA_SRC_NAME")]
-    pub const SRC_NAME: Self = Self(4);
-    /// `J1939_NLA_DEST_NAME` (u64): the receiver's NAME.
-    #[doc(alias = "J1939_NLA_DEST_NAME")]
-    pub const DEST_NAME: Self = Self(5);
-    /// `J1939_NLA_SRC_ADDR` (u8): the sender's address.
-    #[doc(alias = "J1939_NLA_SRC_ADDR")]
-    pub const SRC_ADDR: Self = Self(6);
-    /// `J1939_NLA_DEST_ADDR` (u8): the receiver's address.
-    #[doc(alias = "J1939_NLA_DEST_ADDR")]
-    pub const DEST_ADDR: Self = Self(7);
-
+table! {
     /// The kernel's name, e.g. `"J1939_NLA_PGN"`; `None` when unknown.
-    #[must_use]
-    pub const fn name(self) -> Option<&'static str> {
-        Some(match self.0 {
-            0 => "J1939_NLA_PAD",
-            1 => "J1939_NLA_BYTES_ACKED",
-            2 => "J1939_NLA_TOTAL_SIZE",
-            3 => "J1939_NLA_PGN",
-            4 => "J1939_NLA_SRC_NAME",
-            5 => "J1939_NLA_DEST_NAME",
-            6 => "J1939_NLA_SRC_ADDR",
-            7 => "J1939_NLA_DEST_ADDR",
-            _ => return None,
-        })
-    }
+    J1939Nla::name, unknown "J1939 nla {}";
+    /// `J1939_NLA_PAD`: padding for 64-bit alignment.
+    PAD = 0, "J1939_NLA_PAD", alias "J1939_NLA_PAD";
+    /// `J1939_NLA_BYTES_ACKED` (u32): bytes acknowledged so far.
+    BYTES_ACKED = 1, "J1939_NLA_BYTES_ACKED", alias "J1939_NLA_BYTES_ACKED";
+    /// `J1939_NLA_TOTAL_SIZE` (u32): the size of the whole transfer.
+    TOTAL_SIZE = 2, "J1939_NLA_TOTAL_SIZE", alias "J1939_NLA_TOTAL_SIZE";
+    /// `J1939_NLA_PGN` (u32): the parameter group number.
+    PGN = 3, "J1939_NLA_PGN", alias "J1939_NLA_PGN";
+    /// `J1939_NLA_SRC_NAME` (u64): the sender's NAME.
+    SRC_NAME = 4, "J1939_NLA_SRC_NAME", alias "J1939_NLA_SRC_NAME";
+    /// `J1939_NLA_DEST_NAME` (u64): the receiver's NAME.
+    DEST_NAME = 5, "J1939_NLA_DEST_NAME", alias "J1939_NLA_DEST_NAME";
+    /// `J1939_NLA_SRC_ADDR` (u8): the sender's address.
+    SRC_ADDR = 6, "J1939_NLA_SRC_ADDR", alias "J1939_NLA_SRC_ADDR";
+    /// `J1939_NLA_DEST_ADDR` (u8): the receiver's address.
+    DEST_ADDR = 7, "J1939_NLA_DEST_ADDR", alias "J1939_NLA_DEST_ADDR";
+}
 
+impl J1939Nla {
     /// The payload width `j1939_sk_get_timestamping_opt_stats` writes (`nla_put_u32`,
     /// `nla_put_u64_64bit`, `nla_put_u8`); `None` for padding and unknown attributes.
     #[must_use]
@@ -113,15 +91,6 @@ impl J1939Nla {
             4 | 5 => Some(8),
             6 | 7 => Some(1),
             _ => None,
-        }
-    }
-}
-
-impl fmt::Display for J1939Nla {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(n) => f.write_str(n),
-            None => write!(f, "J1939 nla {}", self.0),
         }
     }
 }
@@ -296,5 +265,44 @@ impl fmt::Display for J1939Status {
     /// [`crate::meaning::Meaning::errno`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "J1939 {} key {}", self.state, self.key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    /// The names of `include/uapi/linux/can/j1939.h`, written out by hand.
+    #[test]
+    fn tables_are_the_kernel_header() {
+        let info = [
+            "J1939_EE_INFO_NONE",
+            "J1939_EE_INFO_TX_ABORT",
+            "J1939_EE_INFO_RX_RTS",
+            "J1939_EE_INFO_RX_DPO",
+            "J1939_EE_INFO_RX_ABORT",
+        ];
+        for (n, name) in (0u32..).zip(info) {
+            assert_eq!(J1939EeInfo(n).name(), Some(name));
+            assert_eq!(J1939EeInfo(n).to_string(), name);
+        }
+        assert_eq!(J1939EeInfo(5).to_string(), "J1939 ee_info 5");
+        assert_eq!(J1939EeInfo::ALL.len(), 5);
+        let nla = [
+            "J1939_NLA_PAD",
+            "J1939_NLA_BYTES_ACKED",
+            "J1939_NLA_TOTAL_SIZE",
+            "J1939_NLA_PGN",
+            "J1939_NLA_SRC_NAME",
+            "J1939_NLA_DEST_NAME",
+            "J1939_NLA_SRC_ADDR",
+            "J1939_NLA_DEST_ADDR",
+        ];
+        for (n, name) in (0u16..).zip(nla) {
+            assert_eq!(J1939Nla(n).to_string(), name);
+        }
+        assert_eq!(J1939Nla(8).to_string(), "J1939 nla 8");
+        assert_eq!(J1939Nla::ALL.len(), 8);
     }
 }
