@@ -10,6 +10,7 @@ use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::abi::Endian;
 use crate::error::{Error, Reason, Structure};
+use crate::table::table;
 
 pub use crate::consts::{AF_INET, AF_INET6, AF_UNSPEC};
 
@@ -26,52 +27,23 @@ pub use crate::consts::{AF_INET, AF_INET6, AF_UNSPEC};
 #[doc(alias = "sa_family_t")]
 pub struct Family(pub u16);
 
-impl Family {
-    /// `AF_UNSPEC`.
-    #[doc(alias = "AF_UNSPEC")]
-    pub const UNSPEC: Self = Self(AF_UNSPEC);
-    /// `AF_INET`.
-    #[doc(alias = "AF_INET")]
-    pub const INET: Self = Self(AF_INET);
-    /// `AF_INET6`.
-    #[doc(alias = "AF_INET6")]
-    pub const INET6: Self = Self(AF_INET6);
-    /// `AF_PACKET`.
-    #[doc(alias = "AF_PACKET")]
-    pub const PACKET: Self = Self(17);
-    /// `AF_CAN`.
-    #[doc(alias = "AF_CAN")]
-    pub const CAN: Self = Self(29);
-    /// `AF_BLUETOOTH`.
-    #[doc(alias = "AF_BLUETOOTH")]
-    pub const BLUETOOTH: Self = Self(31);
-    /// `AF_VSOCK`.
-    #[doc(alias = "AF_VSOCK")]
-    pub const VSOCK: Self = Self(40);
-
+table! {
     /// The C name (`"AF_INET"`), or `None` for a family not named here.
-    #[must_use]
-    pub const fn name(self) -> Option<&'static str> {
-        Some(match self {
-            Self::UNSPEC => "AF_UNSPEC",
-            Self::INET => "AF_INET",
-            Self::INET6 => "AF_INET6",
-            Self::PACKET => "AF_PACKET",
-            Self::CAN => "AF_CAN",
-            Self::BLUETOOTH => "AF_BLUETOOTH",
-            Self::VSOCK => "AF_VSOCK",
-            _ => return None,
-        })
-    }
-}
-
-impl core::fmt::Display for Family {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "AF_{}", self.0),
-        }
-    }
+    Family::name, unknown "AF_{}";
+    /// `AF_UNSPEC`.
+    UNSPEC = 0, "AF_UNSPEC", alias "AF_UNSPEC";
+    /// `AF_INET`.
+    INET = 2, "AF_INET", alias "AF_INET";
+    /// `AF_INET6`.
+    INET6 = 10, "AF_INET6", alias "AF_INET6";
+    /// `AF_PACKET`.
+    PACKET = 17, "AF_PACKET", alias "AF_PACKET";
+    /// `AF_CAN`.
+    CAN = 29, "AF_CAN", alias "AF_CAN";
+    /// `AF_BLUETOOTH`.
+    BLUETOOTH = 31, "AF_BLUETOOTH", alias "AF_BLUETOOTH";
+    /// `AF_VSOCK`.
+    VSOCK = 40, "AF_VSOCK", alias "AF_VSOCK";
 }
 
 /// The size of a `struct sockaddr_in`.

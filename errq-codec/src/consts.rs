@@ -4,8 +4,8 @@
 //! differ by architecture: see [`crate::abi::SocketNumbers`]. The modules that use them
 //! re-export the ones they are about (`record::consts`, `exthdr`, `message`, `addr`,
 //! `ee`). The number spaces with names (levels, origins, ICMP types and codes, IP
-//! protocols, errno) are tables in their own modules, and the level numbers here are read
-//! from [`Level`]'s.
+//! protocols, errno, address families) are tables in their own modules, and the level and
+//! family numbers here are read from [`Level`]'s and [`Family`]'s.
 
 // Protocol levels: the numbers are written in the table of [`Level`], with their names.
 
@@ -97,14 +97,16 @@ pub const MSG_CTRUNC: i32 = 0x8;
 /// `MSG_TRUNC`: the payload was longer than the buffer.
 pub const MSG_TRUNC: i32 = 0x20;
 
-// Address families (`include/linux/socket.h`).
+// Address families: the numbers are written in the table of [`Family`].
+
+use crate::addr::Family;
 
 /// `AF_UNSPEC`.
-pub const AF_UNSPEC: u16 = 0;
+pub const AF_UNSPEC: u16 = Family::UNSPEC.0;
 /// `AF_INET` (2 on every Linux ABI).
-pub const AF_INET: u16 = 2;
+pub const AF_INET: u16 = Family::INET.0;
 /// `AF_INET6` (10 on every Linux ABI).
-pub const AF_INET6: u16 = 10;
+pub const AF_INET6: u16 = Family::INET6.0;
 
 // `struct sock_extended_err` codes and flags (`include/uapi/linux/errqueue.h`); the origins
 // are the table of [`crate::ee::Origin`].
