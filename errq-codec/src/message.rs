@@ -79,7 +79,10 @@ pub struct Message<'a> {
     flags: i32,
     name: &'a [u8],
     payload: &'a [u8],
-    error: Option<(Level, ExtendedError<'a>)>,
+    /// The error record: its level and its data (at least the 16 bytes of the
+    /// `sock_extended_err`: the walk checked), decoded again by each accessor. Keeping the
+    /// bytes costs the walk three words where the decoded error cost ten.
+    error: Option<(Level, &'a [u8])>,
     common: Common,
     problem: Option<Error>,
 }
@@ -236,19 +239,28 @@ impl<'a> Message<'a> {
     }
 
     /// The extended error (the last record of an error-queue message), if it was there
-    /// whole.
+    /// whole. Decoded from the control bytes on each call (a few loads).
     #[must_use]
-    pub const fn error(&self) -> Option<&ExtendedError<'a>> {
-        match &self.error {
-            Some((_, e)) => Some(e),
-            None => None,
-        }
+    #[inline]
+    pub fn error(&self) -> Option<ExtendedError<'a>> {
+        self.err().map(|(_, e)| e)
     }
 
     /// Which level (and so which family) the error record came under.
     #[must_use]
     pub fn error_level(&self) -> Option<Level> {
         self.error.map(|(l, _)| l)
+    }
+
+    /// The error record's level and the error, decoded from the bytes the walk kept.
+    #[inline(always)]
+    fn err(&self) -> Option<(Level, ExtendedError<'a>)> {
+        let (level, data) = self.error?;
+        let abi = self.abi.get();
+        // Cannot fail: the walk kept the data only after decoding it.
+        ExtendedError::decode_in(data, abi.endian, abi.errno)
+            .ok()
+            .map(|e| (level, e))
     }
 
     /// What the error means ([`Meaning::read`] with this message's records): by origin in
@@ -258,12 +270,12 @@ impl<'a> Message<'a> {
     #[must_use]
     #[inline]
     pub fn meaning(&self) -> Option<Meaning> {
-        self.error.as_ref().map(|(l, e)| {
+        self.err().map(|(l, e)| {
             let context = Context {
                 timestamping: self.common.timestamping,
                 opt_stats: self.opt_stats(),
             };
-            Meaning::read(*l, &e.ee, context)
+            Meaning::read(l, &e.ee, context)
         })
     }
 
@@ -271,7 +283,7 @@ impl<'a> Message<'a> {
     #[must_use]
     #[inline]
     pub fn offender(&self) -> Option<SocketAddr> {
-        self.error.as_ref().and_then(|(_, e)| e.offender())
+        self.err().and_then(|(_, e)| e.offender())
     }
 
     /// The companion records, each the last one of its kind.
@@ -413,8 +425,8 @@ impl<'a> Message<'a> {
     /// `MSG_CTRUNC` is how kTLS, RDS and ovpn-TCP sockets write `SOL_IP`/`IP_RECVERR`:
     /// through `sock_recv_errqueue`, bare.)
     fn offender_problem(&self) -> Option<Error> {
-        let (level, e) = self.error.as_ref()?;
-        let whole = match *level {
+        let (level, e) = self.err()?;
+        let whole = match level {
             Level::IP => addr::SOCKADDR_IN_LEN,
             Level::IPV6 => addr::SOCKADDR_IN6_LEN,
             _ => 0,
@@ -509,7 +521,7 @@ impl<'a> Message<'a> {
 
     /// The RFC 4884 length the kernel reported for an ICMP or ICMPv6 error (0 = none).
     fn rfc4884_len(&self) -> u16 {
-        match &self.error {
+        match self.err() {
             Some((_, e)) if matches!(e.ee.origin, Origin::ICMP | Origin::ICMP6) => {
                 e.ee.rfc4884().len
             }

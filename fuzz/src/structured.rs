@@ -206,7 +206,7 @@ pub fn structured(data: &[u8]) {
         _ => None,
     });
     assert_eq!(
-        m.error().copied(),
+        m.error(),
         error.map(|(_, e)| e),
         "{}: the error",
         abi.name

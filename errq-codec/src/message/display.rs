@@ -12,7 +12,7 @@ impl fmt::Display for Message<'_> {
     /// IPv4 LOCAL error on an unconnected socket shows port `:0` (see
     /// [`Message::destination`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some((_, e)) = &self.error else {
+        let Some((level, e)) = self.err() else {
             f.write_str("no error record")?;
             if self.control_truncated() {
                 f.write_str(" (control truncated)")?;
@@ -22,10 +22,7 @@ impl fmt::Display for Message<'_> {
             }
             return Ok(());
         };
-        let meaning = self
-            .error
-            .as_ref()
-            .map_or(Meaning::of(&e.ee), |(l, _)| Meaning::at(*l, &e.ee));
+        let meaning = Meaning::at(level, &e.ee);
         write!(f, "{meaning}")?;
         if let Some(o) = e.offender() {
             write!(f, " from {}", o.ip())?;

@@ -52,18 +52,18 @@ impl<'a> Message<'a> {
     /// ```
     #[must_use]
     pub fn payload_kind(&self, socket: Option<PayloadKind>) -> PayloadKind {
-        let Some((level, e)) = &self.error else {
+        let Some((level, e)) = self.err() else {
             return socket.unwrap_or(PayloadKind::Frame);
         };
         let ee = &e.ee;
-        if *level == Level::CAN_J1939 {
+        if level == Level::CAN_J1939 {
             return PayloadKind::OptStats;
         }
         match ee.origin {
             Origin::TIMESTAMPING => {
                 if self.common.rare.opt_stats != 0 {
                     PayloadKind::OptStats
-                } else if level.is_ip() || *level == Level::PACKET {
+                } else if level.is_ip() || level == Level::PACKET {
                     PayloadKind::TxTimestamp
                 } else {
                     PayloadKind::Frame
@@ -104,7 +104,7 @@ impl<'a> Message<'a> {
 
     /// Whether `kind` can apply to this message.
     pub(super) fn check_kind(&self, kind: PayloadKind) -> Result<(), Error> {
-        let Some((level, e)) = &self.error else {
+        let Some((level, e)) = self.err() else {
             return Ok(());
         };
         let auto = self.payload_kind(Some(kind));

@@ -97,7 +97,7 @@ fn one_pass_message_equals_the_record_walk() {
                         Err(e) => problem = problem.or(Some(e)),
                     }
                 }
-                assert_eq!(fast.error, error, "{} cut {cut}", abi.name);
+                assert_eq!(fast.err(), error, "{} cut {cut}", abi.name);
                 assert_eq!(fast.companions(), old, "{} cut {cut}", abi.name);
                 assert_eq!(fast.tclass(), old.tclass, "{} cut {cut}", abi.name);
                 assert_eq!(fast.pktinfo6(), old.pktinfo6, "{} cut {cut}", abi.name);

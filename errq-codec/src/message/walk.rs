@@ -51,8 +51,11 @@ impl<'a> Message<'a> {
             match cmsg::layout::step::<L>(self.control, pos) {
                 Ok(Some((c, next))) => {
                     pos = next;
-                    let at = c.offset;
-                    let keep = Keeper { m: self, at };
+                    let keep = Keeper {
+                        m: self,
+                        at: c.offset,
+                        data: c.data,
+                    };
                     if let Err(e) = Record::decode_into::<L::Order, _>(c, abi, keep) {
                         self.note(e);
                     }
@@ -69,10 +72,10 @@ impl<'a> Message<'a> {
     /// Keep a decoded record found at `offset`: the error, a common companion, or note
     /// where a rare one is.
     #[inline(always)]
-    pub(super) fn take(&mut self, r: Record<'a>, offset: usize) {
+    pub(super) fn take(&mut self, r: Record<'a>, offset: usize, data: &'a [u8]) {
         let c = &mut self.common;
         match r {
-            Record::Error(level, e) => self.error = Some((level, e)),
+            Record::Error(level, _) => self.error = Some((level, data)),
             Record::Timestamping(t) => c.timestamping = Some(t),
             Record::Ttl(v) => c.ttl = Some(v),
             Record::Tos(v) => c.tos = Some(v),
@@ -90,18 +93,21 @@ impl<'a> Message<'a> {
 /// fields, any other through [`Message::take`] (which notes where it is).
 struct Keeper<'m, 'a> {
     m: &'m mut Message<'a>,
+    /// Where the record's `cmsghdr` is.
     at: usize,
+    /// The record's data.
+    data: &'a [u8],
 }
 
 impl<'a> Keep<'a> for Keeper<'_, 'a> {
     type Out = ();
     #[inline(always)]
     fn record(self, r: Record<'a>) {
-        self.m.take(r, self.at);
+        self.m.take(r, self.at, self.data);
     }
     #[inline(always)]
-    fn error(self, level: Level, e: ExtendedError<'a>) {
-        self.m.error = Some((level, e));
+    fn error(self, level: Level, _: ExtendedError<'a>) {
+        self.m.error = Some((level, self.data));
     }
     #[inline(always)]
     fn ttl(self, v: i32) {
