@@ -25,7 +25,7 @@
 use core::fmt;
 use core::net::SocketAddr;
 
-use crate::abi::Abi;
+use crate::abi::{with_order, Abi};
 use crate::addr;
 use crate::cmsg::{self, Cmsgs};
 use crate::ee::{ExtendedError, Origin};
@@ -36,7 +36,7 @@ use crate::meaning::{Context, Meaning};
 use crate::optstats::OptStats;
 use crate::payload::{self, Payload, PayloadKind};
 use crate::record::{In6Pktinfo, InPktinfo, Record, Records};
-use crate::timestamp::ScmTimestamping;
+use crate::timestamp::{Layout, ScmTimestamping};
 
 mod companions;
 mod display;
@@ -83,7 +83,7 @@ pub struct Message<'a> {
     /// `sock_extended_err`: the walk checked), decoded again by each accessor. Keeping the
     /// bytes costs the walk three words where the decoded error cost ten.
     error: Option<(Level, &'a [u8])>,
-    common: Common,
+    common: Common<'a>,
     problem: Option<Error>,
 }
 
@@ -117,13 +117,19 @@ impl fmt::Debug for AbiSlot {
 /// The others (and the count of unknown records) are decoded again from the control bytes
 /// only when [`Message::companions`] is asked for, so a `Message` stays small: it is built
 /// and moved on every message of a drain.
+///
+/// The two larger records are kept as their data (checked by the walk) and decoded again
+/// by their accessors: two words each, where the decoded values cost the walk four
+/// (`in_pktinfo`) and seven (`scm_timestamping`).
 #[derive(Clone, Copy, Debug, Default)]
-struct Common {
+struct Common<'a> {
     ttl: Option<i32>,
     tos: Option<u8>,
-    pktinfo: Option<InPktinfo>,
+    /// The `IP_PKTINFO` data.
+    pktinfo: Option<&'a [u8]>,
     hop_limit: Option<i32>,
-    timestamping: Option<ScmTimestamping>,
+    /// The `SO_TIMESTAMPING` data and its layout.
+    timestamping: Option<(&'a [u8], Layout)>,
     /// Where the rarer records are.
     rare: Rare,
 }
@@ -272,7 +278,7 @@ impl<'a> Message<'a> {
     pub fn meaning(&self) -> Option<Meaning> {
         self.err().map(|(l, e)| {
             let context = Context {
-                timestamping: self.common.timestamping,
+                timestamping: self.timestamping(),
                 opt_stats: self.opt_stats(),
             };
             Meaning::read(l, &e.ee, context)
@@ -297,10 +303,10 @@ impl<'a> Message<'a> {
     pub fn companions(&self) -> Companions<'a> {
         let h = &self.common;
         let mut c = Companions {
-            timestamping: h.timestamping,
+            timestamping: self.timestamping(),
             ttl: h.ttl,
             tos: h.tos,
-            pktinfo: h.pktinfo,
+            pktinfo: self.pktinfo(),
             hop_limit: h.hop_limit,
             ..Companions::default()
         };
@@ -327,8 +333,10 @@ impl<'a> Message<'a> {
 
     /// `IP_PKTINFO`, if the socket asked for it.
     #[must_use]
-    pub const fn pktinfo(&self) -> Option<InPktinfo> {
-        self.common.pktinfo
+    #[inline]
+    pub fn pktinfo(&self) -> Option<InPktinfo> {
+        // Cannot fail: the walk kept the data only after decoding it.
+        InPktinfo::decode_in(self.common.pktinfo?, self.abi.get().endian).ok()
     }
 
     /// `IPV6_HOPLIMIT`: the hop limit of the ICMPv6 packet, if the socket asked for it.
@@ -388,8 +396,13 @@ impl<'a> Message<'a> {
 
     /// The timestamps of a transmit timestamp: the `SO_TIMESTAMPING` record.
     #[must_use]
-    pub const fn timestamping(&self) -> Option<&ScmTimestamping> {
-        self.common.timestamping.as_ref()
+    #[inline]
+    pub fn timestamping(&self) -> Option<ScmTimestamping> {
+        let (data, layout) = self.common.timestamping?;
+        let abi = self.abi.get();
+        // Cannot fail: the walk kept the data only after decoding it.
+        with_order!(abi.endian, O => ScmTimestamping::decode_as::<O>(data, layout, abi.time_t))
+            .ok()
     }
 
     /// The TTL or hop limit of the ICMP packet (`IP_TTL` or `IPV6_HOPLIMIT`), if the socket

@@ -304,7 +304,7 @@ fn every_capture_matches_the_c_oracle() {
                         [ts(&f["ts0"]), ts(&f["ts1"]), ts(&f["ts2"])],
                         "{what}"
                     );
-                    assert_eq!(msg.timestamping(), Some(t), "{what}");
+                    assert_eq!(msg.timestamping(), Some(*t), "{what}");
                     if let Some(errq_codec::meaning::Meaning::Timestamp(tx)) = msg.meaning() {
                         assert_eq!(tx.timestamps.as_ref(), Some(t), "{what}");
                     }

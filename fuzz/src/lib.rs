@@ -326,9 +326,9 @@ fn message_with(abi: &Abi, data: &[u8]) {
             let level = m.error_level().expect("an error has a level");
             let mut expect = Meaning::at(level, &e.ee);
             match (&mut expect, &meaning) {
-                (Meaning::Timestamp(t), _) => t.timestamps = m.timestamping().copied(),
+                (Meaning::Timestamp(t), _) => t.timestamps = m.timestamping(),
                 (Meaning::J1939(j), Meaning::J1939(got)) => {
-                    j.timestamps = m.timestamping().copied();
+                    j.timestamps = m.timestamping();
                     j.stats = got.stats;
                 }
                 _ => {}

@@ -227,7 +227,7 @@ pub fn structured(data: &[u8]) {
             companions.tos,
             companions.pktinfo,
             companions.hop_limit,
-            companions.timestamping.as_ref()
+            companions.timestamping
         )
     );
     assert_eq!(m.control_truncated(), ctrunc);

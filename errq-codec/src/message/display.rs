@@ -40,8 +40,7 @@ impl fmt::Display for Message<'_> {
             write!(f, ", hop limit {t}")?;
         }
         if let Some(ts) = self
-            .common
-            .timestamping
+            .timestamping()
             .and_then(|t| t.software().or(t.hardware()))
         {
             write!(f, ", at {ts}")?;

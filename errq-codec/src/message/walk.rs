@@ -76,10 +76,10 @@ impl<'a> Message<'a> {
         let c = &mut self.common;
         match r {
             Record::Error(level, _) => self.error = Some((level, data)),
-            Record::Timestamping(t) => c.timestamping = Some(t),
+            Record::Timestamping(t) => c.timestamping = Some((data, t.layout)),
             Record::Ttl(v) => c.ttl = Some(v),
             Record::Tos(v) => c.tos = Some(v),
-            Record::Pktinfo(p) => c.pktinfo = Some(p),
+            Record::Pktinfo(_) => c.pktinfo = Some(data),
             Record::HopLimit(v) => c.hop_limit = Some(v),
             other => {
                 c.rare.any = true;
@@ -118,8 +118,8 @@ impl<'a> Keep<'a> for Keeper<'_, 'a> {
         self.m.common.tos = Some(v);
     }
     #[inline(always)]
-    fn pktinfo(self, p: InPktinfo) {
-        self.m.common.pktinfo = Some(p);
+    fn pktinfo(self, _: InPktinfo) {
+        self.m.common.pktinfo = Some(self.data);
     }
     #[inline(always)]
     fn hop_limit(self, v: i32) {
@@ -127,6 +127,6 @@ impl<'a> Keep<'a> for Keeper<'_, 'a> {
     }
     #[inline(always)]
     fn timestamping(self, t: ScmTimestamping) {
-        self.m.common.timestamping = Some(t);
+        self.m.common.timestamping = Some((self.data, t.layout));
     }
 }
