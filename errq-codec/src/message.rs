@@ -401,8 +401,7 @@ impl<'a> Message<'a> {
         let (data, layout) = self.common.timestamping?;
         let abi = self.abi.get();
         // Cannot fail: the walk kept the data only after decoding it.
-        with_order!(abi.endian, O => ScmTimestamping::decode_as::<O>(data, layout, abi.time_t))
-            .ok()
+        with_order!(abi.endian, O => ScmTimestamping::decode_as::<O>(data, layout, abi.time_t)).ok()
     }
 
     /// The TTL or hop limit of the ICMP packet (`IP_TTL` or `IPV6_HOPLIMIT`), if the socket

@@ -18,7 +18,6 @@ use crate::timestamp::{self, Layout, ScmTimestamping, Timespec, Timeval};
 mod pktinfo;
 
 pub use crate::level::{ErrorLevel, Level};
-pub(crate) use pktinfo::octets;
 pub use pktinfo::{In6Pktinfo, InPktinfo, Ip6Mtuinfo, ScmTsPktinfo, SCM_TS_PKTINFO_LEN};
 
 /// Protocol levels and control-message types: [`crate::consts`], where every kernel number
@@ -297,13 +296,7 @@ impl<'a> Record<'a> {
             }
             Self::Ttl(v) => w.push(SOL_IP, IP_TTL, &int_bytes(*v)),
             Self::Tos(v) => w.push(SOL_IP, IP_TOS, &[*v]),
-            Self::Pktinfo(p) => {
-                let mut b = [0u8; 12];
-                b[..4].copy_from_slice(&int_bytes(p.ifindex));
-                b[4..8].copy_from_slice(&p.spec_dst.octets());
-                b[8..].copy_from_slice(&p.addr.octets());
-                w.push(SOL_IP, IP_PKTINFO, &b)
-            }
+            Self::Pktinfo(p) => w.push(SOL_IP, IP_PKTINFO, &p.encode(e)),
             Self::RecvOpts(o) => w.push(SOL_IP, IP_RECVOPTS, o),
             Self::RetOpts(o) => w.push(SOL_IP, IP_RETOPTS, o),
             Self::OrigDstAddr(a) => {
@@ -313,21 +306,11 @@ impl<'a> Record<'a> {
             }
             Self::Checksum(v) => w.push(SOL_IP, IP_CHECKSUM, &e.u32_bytes(*v)),
             Self::FragSize(v) => w.push(SOL_IP, IP_RECVFRAGSIZE, &int_bytes(*v)),
-            Self::Pktinfo6(p) => {
-                let mut b = [0u8; 20];
-                b[..16].copy_from_slice(&p.addr.octets());
-                b[16..].copy_from_slice(&e.u32_bytes(p.ifindex));
-                w.push(SOL_IPV6, IPV6_PKTINFO, &b)
-            }
+            Self::Pktinfo6(p) => w.push(SOL_IPV6, IPV6_PKTINFO, &p.encode(e)),
             Self::HopLimit(v) => w.push(SOL_IPV6, IPV6_HOPLIMIT, &int_bytes(*v)),
             Self::TrafficClass(v) => w.push(SOL_IPV6, IPV6_TCLASS, &int_bytes(*v)),
             Self::FlowInfo(v) => w.push(SOL_IPV6, IPV6_FLOWINFO, &v.to_be_bytes()),
-            Self::PathMtu(m) => {
-                let mut b = [0u8; 32];
-                addr::encode(&m.addr.into(), e, &mut b)?;
-                b[28..].copy_from_slice(&e.u32_bytes(m.mtu));
-                w.push(SOL_IPV6, IPV6_PATHMTU, &b)
-            }
+            Self::PathMtu(m) => w.push(SOL_IPV6, IPV6_PATHMTU, &m.encode(e)?),
             Self::OrigDstAddr6(a) => {
                 let mut b = [0u8; 28];
                 addr::encode(&(*a).into(), e, &mut b)?;
@@ -440,15 +423,7 @@ fn rare<'a, O: Order>(
             [a, b, c0, d0, ..] => Record::FlowInfo(u32::from_be_bytes([a, b, c0, d0])),
             _ => return Err(Error::truncated(Structure::U32, 4, d.len())),
         },
-        (SOL_IPV6, IPV6_PATHMTU) => {
-            if d.len() < 32 {
-                return Err(Error::truncated(Structure::Ip6Mtuinfo, 32, d.len()));
-            }
-            Record::PathMtu(Ip6Mtuinfo {
-                addr: addr::decode_v6(d, e)?,
-                mtu: e.u32(octets::<4>(d, 28)),
-            })
-        }
+        (SOL_IPV6, IPV6_PATHMTU) => Record::PathMtu(Ip6Mtuinfo::decode_in(d, e)?),
         (SOL_IPV6, IPV6_ORIGDSTADDR) => Record::OrigDstAddr6(addr::decode_v6(d, e)?),
         (SOL_IPV6, IPV6_RECVFRAGSIZE) => Record::FragSize6(int(d, e)?),
         (SOL_IPV6, t) if exthdr::protocol_of(t).is_some() => {

@@ -205,12 +205,7 @@ pub fn structured(data: &[u8]) {
         Ok(Record::Error(level, e)) => Some((*level, *e)),
         _ => None,
     });
-    assert_eq!(
-        m.error(),
-        error.map(|(_, e)| e),
-        "{}: the error",
-        abi.name
-    );
+    assert_eq!(m.error(), error.map(|(_, e)| e), "{}: the error", abi.name);
     assert_eq!(m.error_level(), error.map(|(l, _)| l));
     let companions = reference_companions(&records);
     assert_eq!(m.companions(), companions, "{}: companions", abi.name);
