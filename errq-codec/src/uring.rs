@@ -41,13 +41,28 @@
 //! # Ok::<(), errq_codec::Error>(())
 //! ```
 
+use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+
 use crate::abi::Endian;
 use crate::error::{Error, Reason, Structure};
 use crate::timestamp::{Timespec, TstampKind};
 use crate::track::TxReport;
 
 /// The size of a `CQE32` completion: `struct io_uring_cqe` (16 bytes) and its 16 extra.
-pub const CQE32_LEN: usize = 32;
+pub const CQE32_LEN: usize = size_of::<RawCqe32>();
+
+/// A `CQE32` timestamp completion on the wire: `struct io_uring_cqe` (`user_data`, `res`,
+/// `flags`) and the `struct io_timespec` that `io_process_timestamp_skb` writes in
+/// `big_cqe`; every field in the host's byte order.
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, Clone, Copy)]
+#[repr(C)]
+struct RawCqe32 {
+    user_data: [u8; 8],
+    res: [u8; 4],
+    flags: [u8; 4],
+    tv_sec: [u8; 8],
+    tv_nsec: [u8; 8],
+}
 
 /// `SOCKET_URING_OP_TX_TIMESTAMP`: the `cmd_op` of the command.
 pub const SOCKET_URING_OP_TX_TIMESTAMP: u32 = 4;
@@ -106,24 +121,14 @@ impl TxTimestampCqe {
     /// # Errors
     /// [`Error::Truncated`] for fewer than 32 bytes.
     pub fn decode(bytes: &[u8], endian: Endian) -> Result<Self, Error> {
-        let Some(b) = bytes.first_chunk::<CQE32_LEN>() else {
-            return Err(Error::truncated(
-                Structure::IoUringCqe,
-                CQE32_LEN,
-                bytes.len(),
-            ));
-        };
-        let (user_data, rest) = b.split_first_chunk::<8>().unwrap_or((&[0; 8], &[]));
-        let (res, rest) = rest.split_first_chunk::<4>().unwrap_or((&[0; 4], &[]));
-        let (flags, rest) = rest.split_first_chunk::<4>().unwrap_or((&[0; 4], &[]));
-        let (sec, rest) = rest.split_first_chunk::<8>().unwrap_or((&[0; 8], &[]));
-        let nsec = rest.first_chunk::<8>().unwrap_or(&[0; 8]);
+        let (raw, _) = RawCqe32::ref_from_prefix(bytes)
+            .map_err(|_| Error::truncated(Structure::IoUringCqe, CQE32_LEN, bytes.len()))?;
         Ok(Self {
-            user_data: endian.u64(*user_data),
-            res: i32::from_ne_bytes(endian.u32(*res).to_ne_bytes()),
-            flags: endian.u32(*flags),
-            tv_sec: endian.u64(*sec),
-            tv_nsec: endian.u64(*nsec),
+            user_data: endian.u64(raw.user_data),
+            res: i32::from_ne_bytes(endian.u32(raw.res).to_ne_bytes()),
+            flags: endian.u32(raw.flags),
+            tv_sec: endian.u64(raw.tv_sec),
+            tv_nsec: endian.u64(raw.tv_nsec),
         })
     }
 
@@ -140,22 +145,14 @@ impl TxTimestampCqe {
                 available,
             });
         };
-        let res = u32::from_ne_bytes(self.res.to_ne_bytes());
-        let parts: [&[u8]; 5] = [
-            &endian.u64_bytes(self.user_data),
-            &endian.u32_bytes(res),
-            &endian.u32_bytes(self.flags),
-            &endian.u64_bytes(self.tv_sec),
-            &endian.u64_bytes(self.tv_nsec),
-        ];
-        let mut at = 0_usize;
-        for part in parts {
-            let end = at.saturating_add(part.len());
-            if let Some(dst) = out.get_mut(at..end) {
-                dst.copy_from_slice(part);
-            }
-            at = end;
-        }
+        let raw = RawCqe32 {
+            user_data: endian.u64_bytes(self.user_data),
+            res: endian.u32_bytes(u32::from_ne_bytes(self.res.to_ne_bytes())),
+            flags: endian.u32_bytes(self.flags),
+            tv_sec: endian.u64_bytes(self.tv_sec),
+            tv_nsec: endian.u64_bytes(self.tv_nsec),
+        };
+        *out = zerocopy::transmute!(raw);
         Ok(CQE32_LEN)
     }
 
