@@ -207,7 +207,9 @@ impl<'a> Ipv4Header<'a> {
     #[must_use]
     #[inline]
     pub fn payload(&self) -> &'a [u8] {
-        match usize::from(self.total_len()).checked_sub(self.header_len()) {
+        // The header length is the checked one (`new` split the options off).
+        let header_len = MIN_LEN.saturating_add(self.options.len());
+        match usize::from(self.total_len()).checked_sub(header_len) {
             Some(len) => self.rest.get(..len).unwrap_or(self.rest),
             None => self.rest,
         }
