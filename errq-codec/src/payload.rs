@@ -22,7 +22,7 @@
 
 use crate::error::{Error, Structure};
 use crate::ext::{locate, Extension, ExtensionAt};
-use crate::ip::{QuotedIcmp, QuotedIp, QuotedTcp};
+use crate::ip::{Ipv4Header, Ipv6Header, QuotedIcmp, QuotedIp, QuotedTcp};
 
 /// The kind of socket an error-queue entry was read from: it decides what the payload holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -112,7 +112,8 @@ impl EthernetHeader {
         let mut ethertype = u16::from_be_bytes([t0, t1]);
         let mut rest = bytes.get(14..).unwrap_or(&[]);
         let mut vlan_tci = None;
-        if ethertype == ETH_P_8021Q || ethertype == ETH_P_8021AD {
+        // IPv4 first: the frame a TX timestamp of a UDP or TCP socket quotes, and no tag.
+        if ethertype != ETH_P_IP && (ethertype == ETH_P_8021Q || ethertype == ETH_P_8021AD) {
             let tag = rest.get(..4).ok_or(truncated(18))?;
             let (tci, inner) = (tag.get(..2), tag.get(2..4));
             let be = |b: Option<&[u8]>| {
@@ -156,11 +157,15 @@ impl<'a> LinkPayload<'a> {
     /// nibble decides); `None` for any other EtherType.
     ///
     /// # Errors
-    /// The `Some(Err)` of [`QuotedIp::new`] if the IP header is not whole or malformed.
+    /// The `Some(Err)` of [`Ipv4Header::new`] or [`Ipv6Header::new`] if the IP header is not
+    /// whole or malformed; a header whose version is not the EtherType's is malformed
+    /// ([`Reason::BadVersion`](crate::error::Reason::BadVersion)).
     #[inline]
     pub fn ip(&self) -> Option<Result<QuotedIp<'a>, Error>> {
         match self.header.ethertype {
-            ETH_P_IP | ETH_P_IPV6 | 0 => Some(QuotedIp::new(self.network)),
+            ETH_P_IP => Some(Ipv4Header::new(self.network).map(QuotedIp::V4)),
+            ETH_P_IPV6 => Some(Ipv6Header::new(self.network).map(QuotedIp::V6)),
+            0 => Some(QuotedIp::new(self.network)),
             _ => None,
         }
     }
