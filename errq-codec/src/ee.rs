@@ -244,7 +244,11 @@ impl<'a> ExtendedError<'a> {
     #[must_use]
     #[inline]
     pub fn offender(&self) -> Option<SocketAddr> {
-        // `offender_checked` without naming the error it would drop.
+        // `offender_checked` without naming the error it would drop. Under two bytes there
+        // is no family (none, or a cut one): one test for both.
+        if self.offender_bytes.len() < 2 {
+            return None;
+        }
         addr::decode(self.offender_bytes, self.endian)
             .ok()
             .flatten()
