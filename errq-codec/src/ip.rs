@@ -162,8 +162,7 @@ impl<'a> QuotedIp<'a> {
     #[inline]
     pub(crate) fn ports(&self) -> Option<(u16, u16)> {
         match self {
-            Self::V4(h) if h.frag_offset() == 0 => Transport::ports_of(h.protocol(), h.payload()),
-            Self::V4(_) => None,
+            Self::V4(h) => h.ports(),
             Self::V6(h) => h.transport().ports(),
         }
     }

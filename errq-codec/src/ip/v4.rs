@@ -215,6 +215,26 @@ impl<'a> Ipv4Header<'a> {
         }
     }
 
+    /// Source and destination port for the protocols that start with them (UDP, UDP-Lite,
+    /// TCP, SCTP, DCCP) in a first fragment whose payload holds them: `transport().ports()`
+    /// without building the view, and without cutting the payload to find four bytes.
+    #[inline]
+    pub(crate) fn ports(&self) -> Option<(u16, u16)> {
+        if self.frag_offset() != 0 {
+            return None;
+        }
+        let [s0, s1, d0, d1] = *self.rest.first_chunk::<4>()?;
+        // `payload()`: a total length at or past the header ends the payload there (one
+        // below the header is ignored).
+        let header_len = MIN_LEN.saturating_add(self.options.len());
+        if let Some(len) = usize::from(self.total_len()).checked_sub(header_len) {
+            if len < 4 {
+                return None;
+            }
+        }
+        Transport::ports_of(self.protocol(), &[s0, s1, d0, d1])
+    }
+
     /// How many payload bytes `total_len` promises that the quote does not hold (0 if whole).
     #[must_use]
     pub fn missing(&self) -> usize {
@@ -388,12 +408,28 @@ mod tests {
         let sample = [0, 1, 6, 17, 33, 58, 132, 136, 255];
         for proto in (0..=255u8).filter(|p| !cfg!(miri) || sample.contains(p)) {
             for frag in [[0x40, 0], [0x20, 0], [0, 1], [0x1f, 0xff]] {
-                let mut q = QUOTE;
-                q[9] = proto;
-                q[6..8].copy_from_slice(&frag);
-                for n in 20..=q.len() {
-                    let ip = QuotedIp::new(&q[..n]).unwrap();
-                    assert_eq!(ip.ports(), ip.transport().ports(), "{proto} {frag:?} {n}");
+                // The quote's own total length, and lengths below the header, ending inside
+                // the ports, just after them, and past the quote.
+                for total in [
+                    None,
+                    Some(0),
+                    Some(19),
+                    Some(20),
+                    Some(23),
+                    Some(24),
+                    Some(999),
+                ] {
+                    let mut q = QUOTE;
+                    q[9] = proto;
+                    q[6..8].copy_from_slice(&frag);
+                    if let Some(t) = total {
+                        q[2..4].copy_from_slice(&u16::to_be_bytes(t));
+                    }
+                    for n in 20..=q.len() {
+                        let ip = QuotedIp::new(&q[..n]).unwrap();
+                        let what = (proto, frag, total, n);
+                        assert_eq!(ip.ports(), ip.transport().ports(), "{what:?}");
+                    }
                 }
             }
         }
