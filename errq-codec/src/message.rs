@@ -25,7 +25,7 @@
 use core::fmt;
 use core::net::SocketAddr;
 
-use crate::abi::{with_order, Abi};
+use crate::abi::{with_order, Abi, Width};
 use crate::addr;
 use crate::cmsg::{self, Cmsgs};
 use crate::ee::{ExtendedError, Origin};
@@ -128,10 +128,33 @@ struct Common<'a> {
     /// The `IP_PKTINFO` data.
     pktinfo: Option<&'a [u8]>,
     hop_limit: Option<i32>,
-    /// The `SO_TIMESTAMPING` data and its layout.
-    timestamping: Option<(&'a [u8], Layout)>,
+    /// The `SO_TIMESTAMPING` data.
+    timestamping: Option<TimestampingAt<'a>>,
     /// Where the rarer records are.
     rare: Rare,
+}
+
+/// The data of an `SO_TIMESTAMPING` record, as fixed-size arrays: the accessor reads them
+/// without checking a length again.
+#[derive(Clone, Copy, Debug)]
+enum TimestampingAt<'a> {
+    /// Three 16-byte timespecs: `scm_timestamping64` (`Layout::New`), or the old layout
+    /// with a 64-bit `time_t`.
+    Wide(&'a [u8; 48], Layout),
+    /// Three 8-byte timespecs: the old layout with a 32-bit `time_t`.
+    Narrow(&'a [u8; 24]),
+}
+
+impl<'a> TimestampingAt<'a> {
+    /// Where a record that decoded as `layout` under `time_t` is.
+    #[inline(always)]
+    fn new(data: &'a [u8], layout: Layout, time_t: Width) -> Option<Self> {
+        if matches!(layout, Layout::New) || matches!(time_t, Width::Eight) {
+            data.first_chunk().map(|b| Self::Wide(b, layout))
+        } else {
+            data.first_chunk().map(Self::Narrow)
+        }
+    }
 }
 
 /// Where the walk saw the rarer companions that have their own accessor: the offset of
@@ -398,10 +421,13 @@ impl<'a> Message<'a> {
     #[must_use]
     #[inline]
     pub fn timestamping(&self) -> Option<ScmTimestamping> {
-        let (data, layout) = self.common.timestamping?;
         let abi = self.abi.get();
-        // Cannot fail: the walk kept the data only after decoding it.
-        with_order!(abi.endian, O => ScmTimestamping::decode_as::<O>(data, layout, abi.time_t)).ok()
+        // Cannot fail: each array holds the layout's three pairs.
+        with_order!(abi.endian, O => match self.common.timestamping? {
+            TimestampingAt::Wide(b, layout) => ScmTimestamping::decode_as::<O>(b, layout, Width::Eight),
+            TimestampingAt::Narrow(b) => ScmTimestamping::decode_as::<O>(b, Layout::Old, Width::Four),
+        })
+        .ok()
     }
 
     /// The TTL or hop limit of the ICMP packet (`IP_TTL` or `IPV6_HOPLIMIT`), if the socket

@@ -2,6 +2,7 @@
 //! `cmsghdr` layout (word size, byte order), each record kept as it is decoded.
 
 use super::*;
+use crate::abi::Width;
 use crate::cmsg::layout::{with_layout, CmsgLayout};
 use crate::record::Keep;
 
@@ -55,6 +56,7 @@ impl<'a> Message<'a> {
                         m: self,
                         at: c.offset,
                         data: c.data,
+                        time_t: abi.time_t,
                     };
                     if let Err(e) = Record::decode_into::<L::Order, _>(c, abi, keep) {
                         self.note(e);
@@ -76,7 +78,9 @@ impl<'a> Message<'a> {
         let c = &mut self.common;
         match r {
             Record::Error(level, _) => self.error = Some((level, data)),
-            Record::Timestamping(t) => c.timestamping = Some((data, t.layout)),
+            Record::Timestamping(t) => {
+                c.timestamping = TimestampingAt::new(data, t.layout, self.abi.get().time_t);
+            }
             Record::Ttl(v) => c.ttl = Some(v),
             Record::Tos(v) => c.tos = Some(v),
             Record::Pktinfo(_) => c.pktinfo = Some(data),
@@ -97,6 +101,8 @@ struct Keeper<'m, 'a> {
     at: usize,
     /// The record's data.
     data: &'a [u8],
+    /// The ABI's `time_t`.
+    time_t: Width,
 }
 
 impl<'a> Keep<'a> for Keeper<'_, 'a> {
@@ -127,6 +133,6 @@ impl<'a> Keep<'a> for Keeper<'_, 'a> {
     }
     #[inline(always)]
     fn timestamping(self, t: ScmTimestamping) {
-        self.m.common.timestamping = Some((self.data, t.layout));
+        self.m.common.timestamping = TimestampingAt::new(self.data, t.layout, self.time_t);
     }
 }
