@@ -207,10 +207,10 @@ impl<'a> Record<'a> {
             (SOL_IP, IP_PKTINFO) => keep.pktinfo(InPktinfo::decode_in(d, e)?),
             (SOL_IPV6, IPV6_HOPLIMIT) => keep.hop_limit(int(d, e)?),
             // One arm per layout, so each decodes with a constant layout.
-            (l, t) if t == s.timestamping_old && l == s.sol_socket && socket_level(l, t) => {
+            (l, t) if l == s.sol_socket && t == s.timestamping_old && socket_level(l, t) => {
                 keep.timestamping(ScmTimestamping::decode_as::<O>(d, Layout::Old, abi.time_t)?)
             }
-            (l, t) if t == s.timestamping_new && l == s.sol_socket && socket_level(l, t) => {
+            (l, t) if l == s.sol_socket && t == s.timestamping_new && socket_level(l, t) => {
                 keep.timestamping(ScmTimestamping::decode_as::<O>(d, Layout::New, abi.time_t)?)
             }
             _ => keep.record(rare::<O>(c.level, c.kind, c.len, c.offset, d, abi)?),
