@@ -1,5 +1,6 @@
 //! `struct sock_extended_err`, its origin, and the offender address after it.
 
+use core::fmt;
 use core::net::SocketAddr;
 
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
@@ -55,7 +56,7 @@ impl Rfc4884 {
 }
 
 /// A `struct sock_extended_err`, every field kept as the kernel wrote it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Eq)]
 #[doc(alias = "sock_extended_err")]
 pub struct SockExtendedErr {
     /// `ee_errno`, named for the ABI's numbering.
@@ -79,8 +80,57 @@ pub struct SockExtendedErr {
     /// `ee_data` (a union with [`Rfc4884`], see [`SockExtendedErr::rfc4884`]).
     #[doc(alias = "ee_data")]
     pub data: u32,
-    /// The same 4 bytes of the union as the `ee_rfc4884` view reads them.
-    rfc4884: Rfc4884,
+    /// The byte order `data` was written in: the `ee_rfc4884` view reads the same 4 bytes
+    /// with it ([`SockExtendedErr::rfc4884`]).
+    endian: Endian,
+}
+
+impl fmt::Debug for SockExtendedErr {
+    /// Every field, and the union's RFC 4884 view (not the byte order it is read with).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SockExtendedErr")
+            .field("errno", &self.errno)
+            .field("origin", &self.origin)
+            .field("kind", &self.kind)
+            .field("code", &self.code)
+            .field("pad", &self.pad)
+            .field("info", &self.info)
+            .field("data", &self.data)
+            .field("rfc4884", &self.rfc4884())
+            .finish()
+    }
+}
+
+impl SockExtendedErr {
+    /// What equality and hashing compare: every field and the RFC 4884 view of the union
+    /// (which is what the byte order changes).
+    #[allow(clippy::type_complexity)]
+    fn key(&self) -> (Errno, Origin, u8, u8, u8, u32, u32, Rfc4884) {
+        let r = self.rfc4884();
+        let Self {
+            errno,
+            origin,
+            kind,
+            code,
+            pad,
+            info,
+            data,
+            endian: _,
+        } = *self;
+        (errno, origin, kind, code, pad, info, data, r)
+    }
+}
+
+impl PartialEq for SockExtendedErr {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl core::hash::Hash for SockExtendedErr {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
 }
 
 impl SockExtendedErr {
@@ -103,7 +153,7 @@ impl SockExtendedErr {
             pad: 0,
             info,
             data,
-            rfc4884: rfc4884_of(endian.u32_bytes(data), endian),
+            endian,
         }
     }
 
@@ -112,7 +162,7 @@ impl SockExtendedErr {
     pub fn with_rfc4884(mut self, r: Rfc4884, endian: Endian) -> Self {
         let l = endian.u16_bytes(r.len);
         self.data = endian.u32([l[0], l[1], r.flags, r.reserved]);
-        self.rfc4884 = r;
+        self.endian = endian;
         self
     }
 
@@ -120,8 +170,9 @@ impl SockExtendedErr {
     /// socket with `IP_RECVERR_RFC4884` / `IPV6_RECVERR_RFC4884`.
     #[doc(alias = "ee_rfc4884")]
     #[must_use]
-    pub const fn rfc4884(&self) -> Rfc4884 {
-        self.rfc4884
+    #[inline]
+    pub fn rfc4884(&self) -> Rfc4884 {
+        rfc4884_of(self.endian.u32_bytes(self.data), self.endian)
     }
 
     /// Decode the first 16 bytes of `bytes`.
@@ -151,7 +202,7 @@ impl SockExtendedErr {
             pad: raw.pad,
             info: e.u32(raw.info),
             data: e.u32(raw.data),
-            rfc4884: rfc4884_of(raw.data, e),
+            endian: e,
         })
     }
 
@@ -430,6 +481,34 @@ mod tests {
         );
         let e = ExtendedError::decode(&PORT_UNREACH[..16], &Abi::X86_64).unwrap();
         assert_eq!(e.offender_checked(), Ok(None));
+    }
+
+    /// Equality and `Debug` see the union's RFC 4884 view, not the byte order it is read
+    /// with: the same view in either order is equal, another view is not.
+    #[test]
+    fn equality_and_debug_see_the_rfc4884_view() {
+        let ee = |data, endian| {
+            SockExtendedErr::new(
+                Errno::new(113, ErrnoNumbering::Generic),
+                Origin::ICMP,
+                11,
+                0,
+                0,
+                data,
+                endian,
+            )
+        };
+        assert_eq!(ee(0, Endian::Little), ee(0, Endian::Big));
+        // 0x0101_0000: len 0, flags 1, reserved 1 read little-endian; len 0x101 big-endian.
+        assert_ne!(
+            ee(0x0101_0000, Endian::Little),
+            ee(0x0101_0000, Endian::Big)
+        );
+        let text = std::format!("{:?}", ee(100, Endian::Little));
+        assert!(
+            text.contains("rfc4884: Rfc4884 { len: 100, flags: 0, reserved: 0 }"),
+            "{text}"
+        );
     }
 
     #[test]
