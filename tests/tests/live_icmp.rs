@@ -18,10 +18,10 @@ use errq_codec::meaning::Meaning;
 use errq_codec::message::Message;
 use errq_codec::record::Record;
 use errq_sys::{
-    set_ip_mtu_discover, set_ip_pktinfo, set_ip_recvttl, set_ipv6_mtu_discover,
-    set_ipv6_recvhoplimit, set_ipv6_recvpktinfo, set_ipv6_unicast_hops, PmtuDisc, RecvBuffers,
+    set_ip_mtu_discover, set_ip_pktinfo, set_ip_recvtos, set_ip_recvttl, set_ipv6_mtu_discover,
+    set_ipv6_recvhoplimit, set_ipv6_recvpktinfo, set_ipv6_recvtclass, set_ipv6_unicast_hops,
+    PmtuDisc, RecvBuffers,
 };
-use errq_tests::ffi;
 use errq_tests::netns::{require_root, Netns};
 use errq_tests::sockets::recverr_udp;
 use errq_tests::table::run_rows;
@@ -328,13 +328,13 @@ fn run(row: &Scenario) {
         Provoke::Companions(_) if dest.is_ipv6() => {
             set_ipv6_recvhoplimit(&s, true).unwrap();
             set_ipv6_recvpktinfo(&s, true).unwrap();
-            ffi::set_int(&s, libc::IPPROTO_IPV6, libc::IPV6_RECVTCLASS, 1).unwrap();
+            set_ipv6_recvtclass(&s, true).unwrap();
             hop_limit_1(&s, dest);
         }
         Provoke::Companions(_) => {
             set_ip_recvttl(&s, true).unwrap();
             set_ip_pktinfo(&s, true).unwrap();
-            ffi::set_int(&s, libc::IPPROTO_IP, libc::IP_RECVTOS, 1).unwrap();
+            set_ip_recvtos(&s, true).unwrap();
             hop_limit_1(&s, dest);
         }
         Provoke::Connected(_) => s.connect(dest).unwrap(),

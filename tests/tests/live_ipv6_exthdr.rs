@@ -13,7 +13,7 @@ use errq_codec::level::Level;
 use errq_codec::meaning::Meaning;
 use errq_codec::payload::PayloadKind;
 use errq_codec::record::Record;
-use errq_sys::{RecvBuffers, SendMsg};
+use errq_sys::{set_ipv6_recvdstopts, set_ipv6_recvhopopts, RecvBuffers, SendMsg};
 use errq_tests::ffi;
 use errq_tests::hand_built::HAND_DPORT;
 use errq_tests::netns::require_root;
@@ -22,11 +22,6 @@ use errq_tests::sockets::recverr_udp;
 use errq_tests::topology::{addr, Topology};
 use errq_tests::wait::await_error;
 
-/// `IPV6_RECVHOPOPTS` (`linux/in6.h`).
-const IPV6_RECVHOPOPTS: i32 = 53;
-/// `IPV6_RECVDSTOPTS`.
-const IPV6_RECVDSTOPTS: i32 = 58;
-
 #[test]
 fn icmpv6_error_with_hop_by_hop_and_destination_options() {
     if !require_root() {
@@ -34,8 +29,8 @@ fn icmpv6_error_with_hop_by_hop_and_destination_options() {
     }
     let t = Topology::new().unwrap();
     let s = recverr_udp(&t.a, "[::]:0");
-    ffi::set_int(&s, libc::IPPROTO_IPV6, IPV6_RECVHOPOPTS, 1).unwrap();
-    ffi::set_int(&s, libc::IPPROTO_IPV6, IPV6_RECVDSTOPTS, 1).unwrap();
+    set_ipv6_recvhopopts(&s, true).unwrap();
+    set_ipv6_recvdstopts(&s, true).unwrap();
     let sport = s.local_addr().unwrap().port();
     let data = [7u8; 24];
     let quote = packet::udp6(

@@ -336,6 +336,122 @@ pub fn set_ipv6_recvhoplimit<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptEr
     )
 }
 
+/// `setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(int))`: error entries carry an
+/// `IP_TOS` control message with the TOS byte of the ICMP packet (`icmp_send` sends an
+/// error with the quoted packet's TOS and `IPTOS_PREC_INTERNETCONTROL`, 0xc0).
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use errq_sys::{set_ip_recverr, set_ip_recvtos, wait_error, RecvBuffers};
+///
+/// let closed = std::net::UdpSocket::bind("127.0.0.1:0")?.local_addr()?; // nothing listens
+/// let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+/// set_ip_recverr(&socket, true)?;
+/// set_ip_recvtos(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let (_, message) = buffers.recv_message(&socket)?.expect("an ICMP error");
+/// assert_eq!(message.tos(), Some(0xc0)); // the probe's TOS 0 | IPTOS_PREC_INTERNETCONTROL
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// The `setsockopt` failure.
+#[doc(alias = "IP_RECVTOS")]
+pub fn set_ip_recvtos<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(fd, libc::IPPROTO_IP, libc::IP_RECVTOS, "IP_RECVTOS", on)
+}
+
+/// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof(int))`: error entries carry
+/// an `IPV6_TCLASS` control message with the traffic class of the ICMPv6 packet (the IPv6
+/// twin of [`set_ip_recvtos`]; read it with `Message::tclass`).
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use errq_sys::{set_ipv6_recverr, set_ipv6_recvtclass, wait_error, RecvBuffers};
+///
+/// let closed = std::net::UdpSocket::bind("[::1]:0")?.local_addr()?; // nothing listens
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_recverr(&socket, true)?;
+/// set_ipv6_recvtclass(&socket, true)?;
+/// socket.send_to(b"probe", closed)?;
+/// wait_error(&socket, Some(Duration::from_secs(5)))?;
+/// let mut buffers: RecvBuffers = RecvBuffers::new();
+/// let (_, message) = buffers.recv_message(&socket)?.expect("an ICMPv6 error");
+/// assert!(message.tclass().is_some()); // the class the kernel's ICMPv6 socket sent with
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// The `setsockopt` failure.
+#[doc(alias = "IPV6_RECVTCLASS")]
+pub fn set_ipv6_recvtclass<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(
+        fd,
+        libc::IPPROTO_IPV6,
+        libc::IPV6_RECVTCLASS,
+        "IPV6_RECVTCLASS",
+        on,
+    )
+}
+
+/// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPOPTS, &on, sizeof(int))`: an ICMPv6 error that
+/// arrived with a hop-by-hop options header carries it as an `IPV6_HOPOPTS` control message
+/// (`errq_codec::record::Record::Ipv6ExtHeader`).
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_ipv6_recverr, set_ipv6_recvhopopts};
+///
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_recverr(&socket, true)?;
+/// set_ipv6_recvhopopts(&socket, true)?;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// The `setsockopt` failure.
+#[doc(alias = "IPV6_RECVHOPOPTS")]
+pub fn set_ipv6_recvhopopts<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(
+        fd,
+        libc::IPPROTO_IPV6,
+        libc::IPV6_RECVHOPOPTS,
+        "IPV6_RECVHOPOPTS",
+        on,
+    )
+}
+
+/// `setsockopt(fd, IPPROTO_IPV6, IPV6_RECVDSTOPTS, &on, sizeof(int))`: an ICMPv6 error that
+/// arrived with a destination options header carries it as an `IPV6_DSTOPTS` control
+/// message (`errq_codec::record::Record::Ipv6ExtHeader`).
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// use errq_sys::{set_ipv6_recverr, set_ipv6_recvdstopts};
+///
+/// let socket = std::net::UdpSocket::bind("[::1]:0")?;
+/// set_ipv6_recverr(&socket, true)?;
+/// set_ipv6_recvdstopts(&socket, true)?;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// The `setsockopt` failure.
+#[doc(alias = "IPV6_RECVDSTOPTS")]
+pub fn set_ipv6_recvdstopts<Fd: AsFd>(fd: Fd, on: bool) -> Result<(), SockoptError> {
+    set_bool(
+        fd,
+        libc::IPPROTO_IPV6,
+        libc::IPV6_RECVDSTOPTS,
+        "IPV6_RECVDSTOPTS",
+        on,
+    )
+}
+
 /// `setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(int))`: entries carry an
 /// `IP_PKTINFO` control message (interface and addresses of the ICMP packet).
 ///
