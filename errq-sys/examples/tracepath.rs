@@ -43,7 +43,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use errq_sys::codec::errno::Code;
-use errq_sys::codec::ext::{Extension, ExtensionChecksum, InterfaceRole, ObjectData};
+use errq_sys::codec::ext::{Extension, ExtensionChecksum, ObjectData};
 use errq_sys::codec::meaning::Meaning;
 use errq_sys::codec::message::Message;
 use errq_sys::codec::payload::PayloadKind;
@@ -542,35 +542,11 @@ fn print_extension(extension: Result<Extension<'_>, Error>) {
         };
         match object.decode() {
             Ok(ObjectData::MplsLabelStack(stack)) => {
-                for l in stack.entries() {
-                    let s = u8::from(l.bottom_of_stack);
-                    let (label, tc, ttl) = (l.label, l.traffic_class, l.ttl);
-                    line(&format!("     MPLS label {label} tc {tc} s {s} ttl {ttl}"));
+                for label in stack.entries() {
+                    line(&format!("     {label}"));
                 }
             }
-            Ok(ObjectData::InterfaceInformation(info)) => {
-                let mut s = String::from(match info.role {
-                    InterfaceRole::IncomingInterface => "     incoming interface",
-                    InterfaceRole::IncomingSubIpComponent => "     incoming sub-IP component",
-                    InterfaceRole::OutgoingInterface => "     outgoing interface",
-                    InterfaceRole::NextHop => "     next hop",
-                });
-                if let Some(name) = info.name {
-                    let _ = write!(s, " {}", String::from_utf8_lossy(name));
-                }
-                let details: Vec<String> = [
-                    info.if_index.map(|i| format!("ifindex {i}")),
-                    info.address.map(|a| a.to_string()),
-                    info.mtu.map(|m| format!("mtu {m}")),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                if !details.is_empty() {
-                    let _ = write!(s, " ({})", details.join(", "));
-                }
-                line(&s);
-            }
+            Ok(ObjectData::InterfaceInformation(info)) => line(&format!("     {info}")),
             Ok(_) => line(&format!(
                 "     extension object: {} c-type {}, {} bytes",
                 object.class(),

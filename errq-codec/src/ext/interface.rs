@@ -1,6 +1,7 @@
 //! RFC 5837 interface information object (class 2) and RFC 8335 interface identification
 //! object (class 3).
 
+use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::error::{Error, Reason, Structure};
@@ -44,6 +45,18 @@ impl InterfaceRole {
             Self::OutgoingInterface => 0x80,
             Self::NextHop => 0xc0,
         }
+    }
+}
+
+impl fmt::Display for InterfaceRole {
+    /// `incoming interface`, `incoming sub-IP component`, `outgoing interface`, `next hop`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::IncomingInterface => "incoming interface",
+            Self::IncomingSubIpComponent => "incoming sub-IP component",
+            Self::OutgoingInterface => "outgoing interface",
+            Self::NextHop => "next hop",
+        })
     }
 }
 
@@ -96,6 +109,42 @@ pub struct InterfaceInformation<'a> {
     pub name: Option<&'a [u8]>,
     /// The MTU.
     pub mtu: Option<u32>,
+}
+
+impl fmt::Display for InterfaceInformation<'_> {
+    /// The role, the name (invalid UTF-8 shown as U+FFFD) and the other sub-objects, e.g.
+    /// `incoming interface eth0 (ifindex 2, 198.18.1.1, mtu 1500)`. Nothing is allocated.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.role)?;
+        if let Some(name) = self.name {
+            f.write_str(" ")?;
+            for chunk in name.utf8_chunks() {
+                f.write_str(chunk.valid())?;
+                if !chunk.invalid().is_empty() {
+                    f.write_str("\u{fffd}")?;
+                }
+            }
+        }
+        let mut open = false;
+        let mut part = |f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>| {
+            f.write_str(if open { ", " } else { " (" })?;
+            open = true;
+            f.write_fmt(args)
+        };
+        if let Some(i) = self.if_index {
+            part(f, format_args!("ifindex {i}"))?;
+        }
+        if let Some(a) = self.address {
+            part(f, format_args!("{a}"))?;
+        }
+        if let Some(m) = self.mtu {
+            part(f, format_args!("mtu {m}"))?;
+        }
+        if open {
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
 }
 
 impl<'a> InterfaceInformation<'a> {
@@ -426,6 +475,41 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn display() {
+        use std::format;
+        let mut info = InterfaceInformation {
+            role: InterfaceRole::IncomingInterface,
+            if_index: Some(2),
+            address: Some(IpAddr::V4(Ipv4Addr::new(198, 18, 1, 1))),
+            name: Some(b"eth0"),
+            mtu: Some(1500),
+        };
+        assert_eq!(
+            format!("{info}"),
+            "incoming interface eth0 (ifindex 2, 198.18.1.1, mtu 1500)"
+        );
+        info.role = InterfaceRole::NextHop;
+        info.name = Some(b"e\xffx");
+        info.if_index = None;
+        assert_eq!(
+            format!("{info}"),
+            "next hop e\u{fffd}x (198.18.1.1, mtu 1500)"
+        );
+        let bare = InterfaceInformation {
+            role: InterfaceRole::OutgoingInterface,
+            if_index: None,
+            address: None,
+            name: None,
+            mtu: None,
+        };
+        assert_eq!(format!("{bare}"), "outgoing interface");
+        assert_eq!(
+            format!("{}", InterfaceRole::IncomingSubIpComponent),
+            "incoming sub-IP component"
+        );
     }
 
     #[test]

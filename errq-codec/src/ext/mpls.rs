@@ -1,5 +1,7 @@
 //! RFC 4950 MPLS label stack object (class 1, c-type 1: incoming MPLS label stack).
 
+use core::fmt;
+
 use crate::error::{Error, Reason, Structure};
 
 /// One MPLS label stack entry (RFC 3032 layout: label 20 bits, traffic class 3, S 1, TTL 8).
@@ -13,6 +15,20 @@ pub struct MplsLabel {
     pub bottom_of_stack: bool,
     /// The TTL.
     pub ttl: u8,
+}
+
+impl fmt::Display for MplsLabel {
+    /// `MPLS label 16000 tc 5 s 1 ttl 1`: label, traffic class, bottom-of-stack bit, TTL.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "MPLS label {} tc {} s {} ttl {}",
+            self.label,
+            self.traffic_class,
+            u8::from(self.bottom_of_stack),
+            self.ttl
+        )
+    }
 }
 
 impl MplsLabel {
@@ -124,6 +140,7 @@ mod tests {
             }
         );
         assert_eq!(l.to_bytes(), b);
+        assert_eq!(std::format!("{l}"), "MPLS label 16000 tc 5 s 1 ttl 1");
         assert_eq!(
             MplsLabelStack::new(&[0; 6]),
             Err(Error::malformed(
