@@ -177,8 +177,8 @@ impl<'a> Record<'a> {
 
     /// The one decoder of a record, for a byte order known at compile time, handing what it
     /// decodes to `keep`: [`AsRecord`] makes the [`Record`] ([`Record::decode`], so
-    /// [`Records`]); the one-pass message stores the everyday records straight into its
-    /// fields, with no `Record` built in between.
+    /// [`Records`]); the one-pass message keeps the everyday records in its fields (the
+    /// larger ones as their checked bytes), with no `Record` built in between.
     ///
     /// The everyday records of an error-queue message (the IP error records, `IP_TTL`,
     /// `IP_TOS`, `IP_PKTINFO`, `IPV6_HOPLIMIT`, `SO_TIMESTAMPING`) are decoded inline, so a

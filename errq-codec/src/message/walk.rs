@@ -43,8 +43,9 @@ impl<'a> Message<'a> {
 
     /// The walk of [`Records`] for a `cmsghdr` layout fixed at compile time: the same
     /// step ([`cmsg::layout::step`]) and the same record decoder
-    /// ([`Record::decode_into`]), which stores the everyday records straight into the
-    /// message ([`Keeper`]).
+    /// ([`Record::decode_into`]), which hands the everyday records to the message
+    /// ([`Keeper`]: the error, `IP_PKTINFO` and `SO_TIMESTAMPING` are kept as their checked
+    /// bytes, the small values as values).
     #[inline]
     pub(super) fn walk<L: CmsgLayout>(&mut self, abi: &Abi) {
         let mut pos = 0;
