@@ -101,6 +101,18 @@ impl fmt::Debug for SockExtendedErr {
     }
 }
 
+impl PartialEq for SockExtendedErr {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl core::hash::Hash for SockExtendedErr {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
 impl SockExtendedErr {
     /// What equality and hashing compare: every field and the RFC 4884 view of the union
     /// (which is what the byte order changes).
@@ -119,21 +131,7 @@ impl SockExtendedErr {
         } = *self;
         (errno, origin, kind, code, pad, info, data, r)
     }
-}
 
-impl PartialEq for SockExtendedErr {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl core::hash::Hash for SockExtendedErr {
-    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        self.key().hash(state);
-    }
-}
-
-impl SockExtendedErr {
     /// Build one (the union is taken from `data`).
     #[must_use]
     pub fn new(

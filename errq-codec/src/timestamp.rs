@@ -212,7 +212,7 @@ struct Pair32<O: Order> {
 
 /// Whether the fields are 64-bit: always in the new layout, the task's `time_t` in the old.
 #[inline(always)]
-const fn wide(layout: Layout, time_t: Width) -> bool {
+pub(crate) const fn wide(layout: Layout, time_t: Width) -> bool {
     matches!(layout, Layout::New) || matches!(time_t, Width::Eight)
 }
 

@@ -207,9 +207,7 @@ impl<'a> Ipv4Header<'a> {
     #[must_use]
     #[inline]
     pub fn payload(&self) -> &'a [u8] {
-        // The header length is the checked one (`new` split the options off).
-        let header_len = MIN_LEN.saturating_add(self.options.len());
-        match usize::from(self.total_len()).checked_sub(header_len) {
+        match usize::from(self.total_len()).checked_sub(self.checked_len()) {
             Some(len) => self.rest.get(..len).unwrap_or(self.rest),
             None => self.rest,
         }
@@ -226,13 +224,19 @@ impl<'a> Ipv4Header<'a> {
         let [s0, s1, d0, d1] = *self.rest.first_chunk::<4>()?;
         // `payload()`: a total length at or past the header ends the payload there (one
         // below the header is ignored).
-        let header_len = MIN_LEN.saturating_add(self.options.len());
-        if let Some(len) = usize::from(self.total_len()).checked_sub(header_len) {
+        if let Some(len) = usize::from(self.total_len()).checked_sub(self.checked_len()) {
             if len < 4 {
                 return None;
             }
         }
         Transport::ports_of(self.protocol(), &[s0, s1, d0, d1])
+    }
+
+    /// The header length `new` checked (the options it split off), without reading IHL
+    /// again.
+    #[inline]
+    fn checked_len(&self) -> usize {
+        MIN_LEN.saturating_add(self.options.len())
     }
 
     /// How many payload bytes `total_len` promises that the quote does not hold (0 if whole).

@@ -3,7 +3,7 @@
 
 use crate::abi::Width;
 use crate::record::Record;
-use crate::timestamp::Layout;
+use crate::timestamp::{self, Layout};
 
 /// The companions that nearly every message that has any carries, decoded during the walk.
 /// The others (and the count of unknown records) are decoded again from the control bytes
@@ -42,7 +42,7 @@ impl<'a> TimestampingAt<'a> {
     /// Where a record that decoded as `layout` under `time_t` is.
     #[inline(always)]
     pub(super) fn new(data: &'a [u8], layout: Layout, time_t: Width) -> Option<Self> {
-        if matches!(layout, Layout::New) || matches!(time_t, Width::Eight) {
+        if timestamp::wide(layout, time_t) {
             data.first_chunk().map(|b| Self::Wide(b, layout))
         } else {
             data.first_chunk().map(Self::Narrow)
